@@ -1,0 +1,4 @@
+export async function main(argv: readonly string[]): Promise<number> {
+  console.log(`wanjs ${argv.join(' ')}`);
+  return 0;
+}
