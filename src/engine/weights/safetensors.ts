@@ -1,10 +1,12 @@
 // safetensors: an 8-byte little-endian header length, a JSON header, then raw
 // little-endian tensor bytes. Every offset and size is validated against the
 // header and the file length before any data is trusted.
-import { type FileHandle, open, writeFile } from 'node:fs/promises';
+import { type FileHandle, writeFile } from 'node:fs/promises';
 import { DTYPE_BYTES, type DType } from '../dtype.js';
 import { CheckpointError } from '../errors.js';
 import { HostTensor, numel, viewBytes } from '../host-tensor.js';
+import { openForRead, readExactly } from './file-io.js';
+import type { TensorInfo, TensorSource } from './tensor-source.js';
 
 const ST_DTYPES: Readonly<Record<string, DType>> = {
   F32: 'float32',
@@ -59,7 +61,9 @@ export function parseHeader(file: string, head: Uint8Array, fileSize: number): S
   const spans: [number, number, string][] = [];
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (raw === null || typeof raw !== 'object') throw new CheckpointError(file, '__metadata__ must be an object');
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw new CheckpointError(file, '__metadata__ must be an object');
+      }
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') throw new CheckpointError(file, `__metadata__.${k} must be a string`);
         metadata[k] = v;
@@ -67,8 +71,9 @@ export function parseHeader(file: string, head: Uint8Array, fileSize: number): S
       continue;
     }
     const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (info === null || typeof info !== 'object')
+    if (info === null || typeof info !== 'object' || Array.isArray(info)) {
       throw new CheckpointError(file, `tensor '${name}': entry must be an object`);
+    }
     const dtype = typeof info.dtype === 'string' ? ST_DTYPES[info.dtype] : undefined;
     if (!dtype) {
       throw new CheckpointError(
@@ -89,6 +94,9 @@ export function parseHeader(file: string, head: Uint8Array, fileSize: number): S
     const [begin, end] = off as [number, number];
     const shape = info.shape as number[];
     const expected = numel(shape) * DTYPE_BYTES[dtype];
+    if (!Number.isSafeInteger(expected)) {
+      throw new CheckpointError(file, `tensor '${name}': shape ${JSON.stringify(shape)} is too large`);
+    }
     if (end < begin || end - begin !== expected) {
       throw new CheckpointError(
         file,
@@ -114,8 +122,9 @@ export function parseHeader(file: string, head: Uint8Array, fileSize: number): S
 }
 
 /** An open safetensors file; tensors are read on demand. Close it (or `await using`). */
-export class SafetensorsFile implements AsyncDisposable {
+export class SafetensorsFile implements TensorSource {
   readonly path: string;
+  readonly format = 'safetensors' as const;
   readonly header: SafetensorsHeader;
   readonly size: number;
   #fh: FileHandle;
@@ -128,26 +137,19 @@ export class SafetensorsFile implements AsyncDisposable {
   }
 
   static async open(path: string): Promise<SafetensorsFile> {
-    let fh: FileHandle;
-    try {
-      fh = await open(path, 'r');
-    } catch (e) {
-      throw new CheckpointError(path, `cannot open (${(e as Error).message})`, { cause: e });
-    }
+    const fh = await openForRead(path);
     try {
       const size = (await fh.stat()).size;
       if (size < 8) throw new CheckpointError(path, `file is ${size} bytes, too short for a safetensors header`);
-      const lenBuf = Buffer.alloc(8);
-      await fh.read(lenBuf, 0, 8, 0);
-      const len = lenBuf.readBigUInt64LE(0);
+      const lenBuf = await readExactly(fh, path, 0, 8, 'header length');
+      const len = new DataView(lenBuf.buffer).getBigUint64(0, true);
       if (len > BigInt(Math.min(MAX_HEADER_BYTES, size - 8))) {
         throw new CheckpointError(
           path,
           `header length ${len} exceeds the file size (${size} bytes) or the ${MAX_HEADER_BYTES}-byte limit`,
         );
       }
-      const head = Buffer.alloc(Number(len));
-      await fh.read(head, 0, head.length, 8);
+      const head = await readExactly(fh, path, 8, Number(len), 'header');
       return new SafetensorsFile(path, fh, parseHeader(path, head, size), size);
     } catch (e) {
       await fh.close();
@@ -163,22 +165,25 @@ export class SafetensorsFile implements AsyncDisposable {
     return [...this.header.entries.keys()];
   }
 
+  has(name: string): boolean {
+    return this.header.entries.has(name);
+  }
+
   entry(name: string): TensorEntry {
     const e = this.header.entries.get(name);
     if (!e) throw new CheckpointError(this.path, `no tensor named '${name}'`);
     return e;
   }
 
+  info(name: string): TensorInfo {
+    const { dtype, shape, byteLength } = this.entry(name);
+    return { dtype, shape, byteLength };
+  }
+
   /** Reads one tensor into fresh memory, in its stored dtype. */
   async read(name: string): Promise<HostTensor> {
     const e = this.entry(name);
-    const buf = new Uint8Array(e.byteLength);
-    let done = 0;
-    while (done < e.byteLength) {
-      const { bytesRead } = await this.#fh.read(buf, done, e.byteLength - done, e.offset + done);
-      if (bytesRead === 0) throw new CheckpointError(this.path, `tensor '${name}': unexpected end of file`);
-      done += bytesRead;
-    }
+    const buf = await readExactly(this.#fh, this.path, e.offset, e.byteLength, `tensor '${name}'`);
     return new HostTensor(e.dtype, e.shape, viewBytes(e.dtype, buf));
   }
 

@@ -1,0 +1,82 @@
+// Copying strided views (as torch stores transposes, slices and expands) into
+// dense row-major buffers, and fixing byte order. Works on raw bytes so one
+// routine serves every dtype.
+
+/** Elements spanned by a view: 1 + Σ (size_i − 1)·stride_i (0 for an empty view). */
+export function stridedExtent(shape: readonly number[], stride: readonly number[]): number {
+  let extent = 1;
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 0) return 0;
+    extent += (shape[i] - 1) * stride[i];
+  }
+  return extent;
+}
+
+/** True when the view is plain row-major (dimensions of size 1 may have any stride). */
+export function isContiguous(shape: readonly number[], stride: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && stride[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+/**
+ * Gathers a strided view out of `src` (whose element 0 is the view's first
+ * element) into a new dense buffer. Runs along the last dimension are copied
+ * as one block when its stride is 1.
+ */
+export function gatherStrided(
+  src: Uint8Array,
+  elementBytes: number,
+  shape: readonly number[],
+  stride: readonly number[],
+): Uint8Array {
+  let count = 1;
+  for (const d of shape) count *= d;
+  const out = new Uint8Array(count * elementBytes);
+  if (count === 0) return out;
+  const rank = shape.length;
+  if (rank === 0) {
+    out.set(src.subarray(0, elementBytes));
+    return out;
+  }
+  const inner = shape[rank - 1];
+  const innerStride = stride[rank - 1];
+  const runBytes = inner * elementBytes;
+  const index = new Array<number>(rank - 1).fill(0);
+  let srcBase = 0;
+  for (let dst = 0; dst < out.byteLength; dst += runBytes) {
+    if (innerStride === 1) {
+      const from = srcBase * elementBytes;
+      out.set(src.subarray(from, from + runBytes), dst);
+    } else {
+      for (let j = 0; j < inner; j++) {
+        const from = (srcBase + j * innerStride) * elementBytes;
+        out.set(src.subarray(from, from + elementBytes), dst + j * elementBytes);
+      }
+    }
+    // Odometer over the outer dimensions.
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]++;
+      srcBase += stride[d];
+      if (index[d] < shape[d]) break;
+      srcBase -= index[d] * stride[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Reverses the byte order of every element in place (big-endian archives). */
+export function swapBytes(bytes: Uint8Array, elementBytes: number): void {
+  if (elementBytes === 1) return;
+  for (let i = 0; i + elementBytes <= bytes.byteLength; i += elementBytes) {
+    for (let a = i, b = i + elementBytes - 1; a < b; a++, b--) {
+      const t = bytes[a];
+      bytes[a] = bytes[b];
+      bytes[b] = t;
+    }
+  }
+}
