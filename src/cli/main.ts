@@ -1,4 +1,48 @@
-export async function main(argv: readonly string[]): Promise<number> {
-  console.log(`wanjs ${argv.join(' ')}`);
-  return 0;
+// wanjs command-line entry. The composition root: the ONNX Runtime binding is
+// created here (lazily) and passed down; nothing below reads argv or env.
+import { WanError } from '../engine/errors.js';
+import type { Runtime } from '../engine/runtime/runtime.js';
+import { parityCommand } from './commands/parity.js';
+import type { CliIo, Command } from './io.js';
+
+const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
+  parity: [parityCommand, 'compare with golden tensors from the official code'],
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([k, [, d]]) => `  ${k.padEnd(14)} ${d}`);
+  return `usage: wanjs <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'wanjs <command> --help' for a command's options.`;
+}
+
+export async function main(argv: readonly string[], overrides: Partial<CliIo> = {}): Promise<number> {
+  let runtime: Promise<Runtime> | undefined;
+  const io: CliIo = {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    isTty: process.stderr.isTTY === true,
+    runtime: () => {
+      runtime ??= import('../engine/runtime/ort-node.js').then((m) => new m.OrtNodeRuntime());
+      return runtime;
+    },
+    ...overrides,
+  };
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.err(`wanjs: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await entry[0](rest, io);
+  } catch (e) {
+    if (e instanceof WanError) {
+      io.err(`wanjs ${name}: ${e.message}`);
+      return e.code === 'E_CANCELLED' ? 130 : 1;
+    }
+    throw e;
+  }
 }

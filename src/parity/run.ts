@@ -3,13 +3,17 @@ import { WanError } from '../engine/errors.js';
 import { readParityCase } from './case-file.js';
 import { type Comparison, compareTensors } from './compare.js';
 import { runDitCase } from './dit.js';
+import { runSchedCase } from './sched.js';
 import type { ParityCase, ParityContext, ParityRunner } from './types.js';
 
 export const DEFAULT_ATOL = 1e-4;
 export const DEFAULT_RTOL = 1e-4;
 
 /** Case families by name prefix; the first match wins. */
-const RUNNERS: readonly (readonly [RegExp, string, ParityRunner])[] = [[/^dit_/, 'WanModel (DiT)', runDitCase]];
+const RUNNERS: readonly (readonly [RegExp, string, ParityRunner])[] = [
+  [/^dit_/, 'WanModel (DiT)', runDitCase],
+  [/^sched_/, 'flow-matching schedulers', runSchedCase],
+];
 
 export function runnerFor(c: ParityCase): ParityRunner | undefined {
   return RUNNERS.find(([re]) => re.test(c.name))?.[2];

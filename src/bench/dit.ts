@@ -1,0 +1,118 @@
+// DiT forward benchmark at real widths with random weights.
+import { InputError } from '../engine/errors.js';
+import { HostTensor } from '../engine/host-tensor.js';
+import { Program } from '../engine/program.js';
+import type { Runtime, Device } from '../engine/runtime/runtime.js';
+import { type WanDitConfig } from '../models/wan/dit/config.js';
+import { tokenGrid } from '../models/wan/dit/graph.js';
+import { WanDiT } from '../models/wan/dit/model.js';
+import { peakRssMb } from './memory.js';
+import { NormalStream, randomWeights } from './random-weights.js';
+
+export interface DitBenchOptions {
+  readonly config: WanDitConfig;
+  readonly frames: number;
+  readonly height: number;
+  readonly width: number;
+  readonly textLen: number;
+  readonly threads?: number;
+  readonly device: Device;
+  readonly warmup: number;
+  readonly repeat: number;
+}
+
+export interface DitBenchResult {
+  readonly what: 'dit';
+  readonly latent: readonly number[];
+  readonly tokens: number;
+  readonly params: number;
+  readonly gflop: number;
+  readonly msPerForward: number;
+  readonly msAll: readonly number[];
+  readonly msWarmup: readonly number[];
+  readonly msBuild: number;
+  readonly gflopPerSecond: number;
+  readonly peakRssMb: number;
+  readonly device: Device;
+  readonly threads: number | 'default';
+}
+
+/** The latent grid the pipelines derive from pixel sizes (VAE stride 4×8×8, or 4×16×16 for 48-channel latents). */
+export function latentGrid(c: WanDitConfig, frames: number, height: number, width: number): [number, number, number] {
+  const s = c.outDim === 48 ? 16 : 8;
+  if ((frames - 1) % 4 !== 0 || frames < 1) throw new InputError(`--frames must be 4n+1, got ${frames}`);
+  const need = s * c.patchSize[1];
+  if (height % need !== 0 || width % need !== 0) throw new InputError(`--height/--width must be multiples of ${need}, got ${height}x${width}`);
+  return [(frames - 1) / 4 + 1, height / s, width / s];
+}
+
+/** Multiply-add FLOPs of one forward (2 per MAC): linears, attention scores and values, convs. */
+export function ditFlops(c: WanDitConfig, tokens: number, clipTokens: number): number {
+  const d = c.dim;
+  const ctx = c.textLen + clipTokens;
+  const perBlock =
+    2 * tokens * d * d * 4 + // self q,k,v,o
+    2 * 2 * tokens * tokens * d + // scores + values
+    2 * tokens * d * d * 2 + // cross q,o
+    2 * ctx * d * d * 2 * (clipTokens ? 2 : 1) + // cross k,v (text and image)
+    2 * 2 * tokens * ctx * d + // cross attention
+    2 * 2 * tokens * d * c.ffnDim; // ffn
+  const embed = 2 * tokens * c.inDim * 4 * d + 2 * c.textLen * (c.textDim * d + d * d) + 2 * tokens * d * 4 * c.outDim;
+  return perBlock * c.numLayers + embed;
+}
+
+export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<DitBenchResult> {
+  const c = o.config;
+  const grid = latentGrid(c, o.frames, o.height, o.width);
+  const tg = tokenGrid(c, grid);
+  const tokens = tg[0] * tg[1] * tg[2];
+  const declared = WanDiT.declaredParams(c);
+  const t0 = performance.now();
+  const weights = randomWeights(declared, 1);
+  let params = 0;
+  for (const w of weights.values()) params += w.size;
+  const rng = new NormalStream(2);
+  const x = HostTensor.f32([c.inDim, ...grid], Float32Array.from({ length: c.inDim * grid[0] * grid[1] * grid[2] }, () => rng.normal()));
+  const context = HostTensor.f32([o.textLen, c.textDim], Float32Array.from({ length: o.textLen * c.textDim }, () => rng.normal()));
+  const clipTokens = c.version === '2.1' && (c.modelType === 'i2v' || c.modelType === 'flf2v') ? (c.modelType === 'flf2v' ? 514 : 257) : 0;
+  const clipFea = clipTokens ? HostTensor.f32([clipTokens, 1280], Float32Array.from({ length: clipTokens * 1280 }, () => rng.normal())) : undefined;
+  const msBuild = performance.now() - t0;
+  const program = new Program(runtime, { device: o.device, threads: o.threads, maxSessions: 1 });
+  try {
+    const dit = new WanDiT(c, weights, program);
+    const sample = { x, context, clipFea, t: 937 };
+    const time = async (): Promise<number> => {
+      const s = performance.now();
+      await dit.forward([sample]);
+      return performance.now() - s;
+    };
+    const msWarmup: number[] = [];
+    for (let i = 0; i < o.warmup; i++) msWarmup.push(await time());
+    const msAll: number[] = [];
+    for (let i = 0; i < o.repeat; i++) msAll.push(await time());
+    const sorted = [...msAll].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    const flops = ditFlops(c, tokens, clipTokens);
+    return {
+      what: 'dit',
+      latent: [c.inDim, ...grid],
+      tokens,
+      params,
+      gflop: round(flops / 1e9),
+      msPerForward: round(median),
+      msAll: msAll.map(round),
+      msWarmup: msWarmup.map(round),
+      msBuild: round(msBuild),
+      gflopPerSecond: round(flops / 1e6 / median),
+      peakRssMb: round(peakRssMb()),
+      device: o.device,
+      threads: o.threads ?? 'default',
+    };
+  } finally {
+    await program.dispose();
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
