@@ -2,11 +2,13 @@
 // created here (lazily) and passed down; nothing below reads argv or env.
 import { WanError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
+import { benchCommand, benchDitCommand } from './commands/bench.js';
 import { parityCommand } from './commands/parity.js';
 import type { CliIo, Command } from './io.js';
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   parity: [parityCommand, 'compare with golden tensors from the official code'],
+  bench: [benchCommand({ dit: benchDitCommand }), 'benchmarks (dit): one JSON line of figures'],
 };
 
 function usage(): string {

@@ -1,0 +1,86 @@
+// wanjs bench <what>: benchmarks that print one JSON line (never run as tests).
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../engine/errors.js';
+import { benchDit } from '../../bench/dit.js';
+import { ditConfigFromJson, isPresetName, WAN_PRESETS, type WanDitConfig } from '../../models/wan/dit/config.js';
+import { intFlag, parse, str } from '../args.js';
+import { parseDevice } from '../device.js';
+import type { CliIo, Command } from '../io.js';
+
+export const BENCH_DIT_USAGE = `wanjs bench dit (--preset NAME | --config JSON|FILE) [--frames 17] [--height 240] [--width 416]
+       [--text-len 512] [--num-layers N] [--threads N] [--device cpu] [--warmup 1] [--repeat 2]
+  Times WanModel forwards at real widths with random weights. Presets: ${Object.keys(WAN_PRESETS).join(', ')}.`;
+
+function configFrom(preset: string | undefined, config: string | undefined): WanDitConfig {
+  let base: WanDitConfig | undefined;
+  if (preset !== undefined) {
+    if (!isPresetName(preset)) throw new InputError(`--preset: unknown preset '${preset}' (choose one of: ${Object.keys(WAN_PRESETS).join(', ')})`);
+    base = WAN_PRESETS[preset];
+  }
+  if (config === undefined) {
+    if (!base) throw new InputError('give --preset NAME or --config JSON');
+    return base;
+  }
+  const text = config.trim().startsWith('{') ? config : readFileSync(config, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`--config: not valid JSON (${(e as Error).message})`);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new InputError('--config: expected a JSON object');
+  return ditConfigFromJson(json as Record<string, unknown>, base);
+}
+
+export const benchDitCommand: Command = async (argv, io: CliIo) => {
+  const { values } = parse(
+    argv,
+    {
+      preset: { type: 'string' },
+      config: { type: 'string' },
+      frames: { type: 'string' },
+      height: { type: 'string' },
+      width: { type: 'string' },
+      'text-len': { type: 'string' },
+      'num-layers': { type: 'string' },
+      threads: { type: 'string' },
+      device: { type: 'string' },
+      warmup: { type: 'string' },
+      repeat: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    false,
+  );
+  if (values.help) {
+    io.out(BENCH_DIT_USAGE);
+    return 0;
+  }
+  let config = configFrom(str(values.preset), str(values.config));
+  if (values['num-layers'] !== undefined) config = { ...config, numLayers: intFlag('num-layers', str(values['num-layers']), 1, 0) };
+  const res = await benchDit(await io.runtime(), {
+    config,
+    frames: intFlag('frames', str(values.frames), 17),
+    height: intFlag('height', str(values.height), 240),
+    width: intFlag('width', str(values.width), 416),
+    textLen: intFlag('text-len', str(values['text-len']), 512),
+    threads: values.threads === undefined ? undefined : intFlag('threads', str(values.threads), 1),
+    device: parseDevice(str(values.device)),
+    warmup: intFlag('warmup', str(values.warmup), 1, 0),
+    repeat: intFlag('repeat', str(values.repeat), 2),
+  });
+  io.out(JSON.stringify({ impl: 'wanjs', preset: str(values.preset) ?? null, ...res }));
+  return 0;
+};
+
+/** `wanjs bench <what> ...` dispatch; sub-benchmarks are passed in by the composition root. */
+export function benchCommand(subs: Readonly<Record<string, Command>>): Command {
+  return async (argv, io) => {
+    const [what, ...rest] = argv;
+    const cmd = what ? subs[what] : undefined;
+    if (!cmd) {
+      io.err(`usage: wanjs bench <${Object.keys(subs).join('|')}> [options]   (--help for each)`);
+      return 2;
+    }
+    return cmd(rest, io);
+  };
+}
