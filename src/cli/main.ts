@@ -3,10 +3,12 @@
 import { WanError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import { benchCommand, benchDitCommand } from './commands/bench.js';
+import { inspectCommand } from './commands/inspect.js';
 import { parityCommand } from './commands/parity.js';
 import type { CliIo, Command } from './io.js';
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
+  inspect: [inspectCommand, 'show what a checkpoint file or model folder contains'],
   parity: [parityCommand, 'compare with golden tensors from the official code'],
   bench: [benchCommand({ dit: benchDitCommand }), 'benchmarks (dit): one JSON line of figures'],
 };

@@ -4,6 +4,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { CheckpointError } from '../errors.js';
 
+/** Node refuses single reads over 2 GiB; larger tensors are read in pieces. */
+const MAX_READ_CHUNK = 1 << 30;
+
 /** Reads exactly `length` bytes at `position` into a fresh buffer. */
 export async function readExactly(
   fh: FileHandle,
@@ -12,7 +15,12 @@ export async function readExactly(
   length: number,
   what: string,
 ): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
+  let buf: Uint8Array;
+  try {
+    buf = new Uint8Array(length);
+  } catch (e) {
+    throw new CheckpointError(file, `${what}: cannot allocate ${length} bytes (${(e as Error).message})`, { cause: e });
+  }
   await readInto(fh, file, buf, position, what);
   return buf;
 }
@@ -27,7 +35,8 @@ export async function readInto(
 ): Promise<void> {
   let done = 0;
   while (done < buf.byteLength) {
-    const { bytesRead } = await fh.read(buf, done, buf.byteLength - done, position + done);
+    const want = Math.min(buf.byteLength - done, MAX_READ_CHUNK);
+    const { bytesRead } = await fh.read(buf, done, want, position + done);
     if (bytesRead === 0) {
       throw new CheckpointError(
         file,
@@ -38,11 +47,21 @@ export async function readInto(
   }
 }
 
-/** Opens a file for reading, turning fs errors into CheckpointErrors. */
+/** Opens a regular file for reading, turning fs errors into CheckpointErrors. */
 export async function openForRead(file: string): Promise<FileHandle> {
+  let fh: FileHandle;
   try {
-    return await open(file, 'r');
+    fh = await open(file, 'r');
   } catch (e) {
     throw new CheckpointError(file, `cannot open (${(e as Error).message})`, { cause: e });
   }
+  const regular = await fh.stat().then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!regular) {
+    await fh.close();
+    throw new CheckpointError(file, 'is not a regular file (a checkpoint path must name a file)');
+  }
+  return fh;
 }

@@ -46,6 +46,7 @@ export class PyGlobal implements PyObject {
 
 export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyTuple | PyValue[] | PyDict | PyObject;
 
+/** What the unpickler may resolve and call; everything else is refused. */
 export interface UnpickleOptions {
   /** File (and entry) named in error messages. */
   readonly file: string;
@@ -128,8 +129,9 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions): PyValue {
   };
   const bytes = (n: number) => data.subarray(need(n), pos);
   const text = (n: number) => {
+    const raw = bytes(n);
     try {
-      return utf8.decode(bytes(n));
+      return utf8.decode(raw);
     } catch {
       return fail('pickle string is not valid UTF-8');
     }

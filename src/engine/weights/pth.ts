@@ -6,6 +6,7 @@
 import { DTYPE_BYTES, type DType } from '../dtype.js';
 import { CheckpointError } from '../errors.js';
 import { HostTensor, numel, shapeText, viewBytes } from '../host-tensor.js';
+import { openForRead } from './file-io.js';
 import { PyDict, PyTuple, type PyValue, pyTypeName, unpickle } from './pickle.js';
 import { gatherStrided, isContiguous, stridedExtent, swapBytes } from './strided.js';
 import type { TensorInfo, TensorSource } from './tensor-source.js';
@@ -55,8 +56,8 @@ export class PthFile implements TensorSource {
 
   /** Opens `path`, reads and checks its pickle and storage table; reads no tensor data. */
   static async open(path: string): Promise<PthFile> {
-    const zip = await ZipArchive.open(path).catch((e: unknown) => {
-      throw legacyHint(path, e);
+    const zip = await ZipArchive.open(path).catch(async (e: unknown) => {
+      throw (await startsLikePickle(path)) ? legacyError(path, e) : e;
     });
     try {
       const pkls = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
@@ -113,7 +114,17 @@ export class PthFile implements TensorSource {
     let bytes =
       extent === 0 ? new Uint8Array(0) : await this.#zip.readRange(e.zipEntry, e.storageOffset * size, extent * size);
     if (this.byteOrder === 'big') swapBytes(bytes, size);
-    if (extent !== 0 && !isContiguous(e.shape, e.stride)) bytes = gatherStrided(bytes, size, e.shape, e.stride);
+    if (extent !== 0 && !isContiguous(e.shape, e.stride)) {
+      try {
+        bytes = gatherStrided(bytes, size, e.shape, e.stride);
+      } catch (err) {
+        throw new CheckpointError(
+          this.path,
+          `tensor '${key}': ${e.dtype} ${shapeText(e.shape)} (${e.byteLength} bytes) cannot be allocated (${(err as Error).message})`,
+          { cause: err },
+        );
+      }
+    }
     return new HostTensor(e.dtype, e.shape, viewBytes(e.dtype, bytes));
   }
 
@@ -126,16 +137,24 @@ export class PthFile implements TensorSource {
   }
 }
 
-/** A zip that fails to parse but starts like a pickle is a pre-1.6 torch.save file: say so. */
-function legacyHint(path: string, e: unknown): unknown {
-  if (e instanceof CheckpointError && /not a zip archive/.test(e.message)) {
-    return new CheckpointError(
-      path,
-      'not a zip archive: legacy (pre-1.6) torch.save files are not supported; re-save with a current PyTorch or convert to safetensors',
-      { cause: e },
-    );
+/** Pre-1.6 torch.save files are a bare pickle stream (protocol 2 starts with 0x80 0x02). */
+async function startsLikePickle(path: string): Promise<boolean> {
+  const fh = await openForRead(path);
+  try {
+    const head = new Uint8Array(2);
+    await fh.read(head, 0, 2, 0);
+    return head[0] === 0x80 && head[1] >= 2 && head[1] <= 5;
+  } finally {
+    await fh.close();
   }
-  return e;
+}
+
+function legacyError(path: string, cause: unknown): CheckpointError {
+  return new CheckpointError(
+    path,
+    'not a zip archive: legacy (pre-1.6) torch.save files are not supported; re-save with a current PyTorch or convert to safetensors',
+    { cause },
+  );
 }
 
 async function readByteOrder(zip: ZipArchive, prefix: string): Promise<'little' | 'big'> {
@@ -200,6 +219,9 @@ function describe(file: string, zip: ZipArchive, prefix: string, name: string, r
       file,
       `tensor '${name}': storage '${storage.key}' holds ${zipEntry.size} bytes, the pickle declares ${storage.numel} ${storage.dtype} elements (${storage.numel * size} bytes; truncated?)`,
     );
+  }
+  if (!Number.isSafeInteger(numel(shape) * size)) {
+    throw new CheckpointError(file, `tensor '${name}': shape ${shapeText(shape)} is too large`);
   }
   const extent = stridedExtent(shape, stride);
   if (extent > 0 && storageOffset + extent > storage.numel) {

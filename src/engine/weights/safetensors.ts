@@ -27,6 +27,7 @@ const ST_NAMES: Readonly<Record<DType, string>> = Object.fromEntries(
 /** Headers larger than this are refused: real checkpoints stay far below it. */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
+/** One tensor of a safetensors header, with its absolute position in the file. */
 export interface TensorEntry {
   readonly name: string;
   readonly dtype: DType;
@@ -36,6 +37,7 @@ export interface TensorEntry {
   readonly byteLength: number;
 }
 
+/** A validated safetensors header. */
 export interface SafetensorsHeader {
   readonly metadata: Readonly<Record<string, string>>;
   readonly entries: ReadonlyMap<string, TensorEntry>;
@@ -136,6 +138,7 @@ export class SafetensorsFile implements TensorSource {
     this.size = size;
   }
 
+  /** Opens `path` and validates its header; reads no tensor data. */
   static async open(path: string): Promise<SafetensorsFile> {
     const fh = await openForRead(path);
     try {
@@ -240,6 +243,7 @@ export function encodeSafetensors(
   return out;
 }
 
+/** Writes tensors to `path` as safetensors (see encodeSafetensors). */
 export async function writeSafetensors(
   path: string,
   tensors: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>,

@@ -4,6 +4,7 @@
 import type { DType } from '../dtype.js';
 import type { HostTensor } from '../host-tensor.js';
 
+/** How a source is stored on disk. */
 export type CheckpointFormat = 'safetensors' | 'pytorch' | 'sharded';
 
 /** What a tensor is, known without reading its data. */

@@ -98,6 +98,10 @@ export function torchUnpicklerHooks(file: string): {
     if (module === 'torch._utils' && name === '_rebuild_tensor_v2') return new PyGlobal(module, name, rebuildTensor);
     if (module === 'torch._utils' && name === '_rebuild_parameter') return new PyGlobal(module, name, rebuildParameter);
     if (module === 'torch' && Object.hasOwn(TORCH_STORAGE_DTYPES, name)) return new PyGlobal(module, name);
+    if (module === 'torch' && /^\w+Storage$/.test(name)) {
+      // A real torch dtype we cannot hold (float8, complex, quantized, untyped): say so rather than "forbidden".
+      bad(`unsupported storage type 'torch.${name}' (supported: ${Object.keys(TORCH_STORAGE_DTYPES).join(', ')})`);
+    }
     return undefined;
   };
 

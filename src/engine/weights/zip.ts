@@ -148,7 +148,7 @@ interface DirectoryLocation {
 }
 
 async function locateDirectory(fh: FileHandle, file: string, fileSize: number): Promise<DirectoryLocation> {
-  if (fileSize < EOCD_SIZE) throw new CheckpointError(file, `not a zip archive (${fileSize} bytes)`);
+  if (fileSize < EOCD_SIZE) throw new CheckpointError(file, `${fileSize} bytes is too short for a zip archive`);
   const tailLen = Math.min(fileSize, EOCD_SIZE + MAX_COMMENT + 20);
   const tailStart = fileSize - tailLen;
   const tail = await readExactly(fh, file, tailStart, tailLen, 'zip end of central directory');
@@ -160,7 +160,7 @@ async function locateDirectory(fh: FileHandle, file: string, fileSize: number): 
       break;
     }
   }
-  if (eocd < 0) throw new CheckpointError(file, 'not a zip archive (no end-of-central-directory record)');
+  if (eocd < 0) throw new CheckpointError(file, 'no end-of-central-directory record: not a zip archive, or truncated');
   if (v.getUint16(eocd + 4, true) !== 0 || v.getUint16(eocd + 6, true) !== 0) {
     throw new CheckpointError(file, 'multi-disk zip archives are not supported');
   }
@@ -171,7 +171,10 @@ async function locateDirectory(fh: FileHandle, file: string, fileSize: number): 
   if (loc >= 0 && v.getUint32(loc, true) === SIG_ZIP64_LOCATOR) {
     const rec = u64(file, v, loc + 8, 'ZIP64 end-of-central-directory offset');
     if (rec + 56 > fileSize) {
-      throw new CheckpointError(file, `ZIP64 end-of-central-directory offset ${rec} is beyond the end of the file`);
+      throw new CheckpointError(
+        file,
+        `ZIP64 end-of-central-directory offset ${rec} is beyond the end of the file (truncated?)`,
+      );
     }
     const z = await readExactly(fh, file, rec, 56, 'ZIP64 end of central directory');
     const zv = new DataView(z.buffer, z.byteOffset, z.byteLength);

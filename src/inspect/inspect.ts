@@ -1,0 +1,85 @@
+// `wanjs inspect`: what a checkpoint file or model folder contains, whether it
+// matches what wanjs expects, and with which configuration.
+import { existsSync, statSync } from 'node:fs';
+import { openCheckpoint, summarizeSource, type SourceSummary, type TensorSource } from '../engine/weights/index.js';
+import { detectDitConfig, ditNaming, officialShapes } from '../models/wan/dit/load.js';
+import type { WanDitConfig } from '../models/wan/dit/config.js';
+import { WanDiT } from '../models/wan/dit/model.js';
+import { findModelFolder, isExperts, type WeightsLocation } from '../models/wan/folder.js';
+import { identifyComponent, type ComponentKind } from './identify.js';
+
+export interface KeyReport {
+  readonly expected: number;
+  readonly missing: readonly string[];
+  readonly unexpected: readonly string[];
+  readonly wrongShape: readonly string[];
+}
+
+export interface ComponentReport {
+  readonly role: string;
+  readonly path: string;
+  readonly kind: ComponentKind;
+  readonly format: string;
+  readonly naming?: string;
+  readonly summary: SourceSummary;
+  readonly config?: WanDitConfig | Record<string, unknown>;
+  readonly keys?: KeyReport;
+  readonly note?: string;
+}
+
+export interface InspectReport {
+  readonly path: string;
+  readonly layout?: string;
+  readonly components: readonly ComponentReport[];
+}
+
+function compareKeys(declared: ReadonlyMap<string, readonly number[]>, found: ReadonlyMap<string, readonly number[]>): KeyReport {
+  const missing: string[] = [];
+  const wrongShape: string[] = [];
+  for (const [k, s] of declared) {
+    const f = found.get(k);
+    if (!f) missing.push(k);
+    else if (f.join(',') !== s.join(',')) wrongShape.push(`${k}: expected [${s.join(', ')}], found [${f.join(', ')}]`);
+  }
+  const unexpected = [...found.keys()].filter((k) => !declared.has(k));
+  return { expected: declared.size, missing, unexpected, wrongShape };
+}
+
+async function inspectComponent(role: string, loc: WeightsLocation): Promise<ComponentReport> {
+  const source: TensorSource = await openCheckpoint(loc.path);
+  try {
+    const kind = identifyComponent(source);
+    const base = { role, path: loc.path, kind, format: source.format, summary: summarizeSource(source) };
+    if (kind === 'dit') {
+      const naming = ditNaming(source);
+      const namingText = `${naming.diffusers ? 'diffusers' : 'official'}${naming.prefix ? ` (prefix '${naming.prefix}')` : ''}`;
+      let config: WanDitConfig;
+      try {
+        config = detectDitConfig(source, loc);
+      } catch (e) {
+        return { ...base, naming: namingText, note: `configuration not determined: ${(e as Error).message}` };
+      }
+      const keys = compareKeys(WanDiT.declaredParams(config), officialShapes(source, naming));
+      return { ...base, naming: namingText, config, keys };
+    }
+    return { ...base, note: kind === 'unknown' ? 'not recognised as a Wan DiT, VAE, UMT5 or CLIP checkpoint' : undefined };
+  } finally {
+    await source.close();
+  }
+}
+
+export async function inspectPath(path: string): Promise<InspectReport> {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    const f = findModelFolder(path);
+    const parts: [string, WeightsLocation][] = [];
+    const d = f.dit;
+    if (isExperts(d)) parts.push(['dit (high noise)', d.high], ['dit (low noise)', d.low]);
+    else parts.push(['dit', d]);
+    parts.push(['vae', f.vae], ['text encoder', f.textEncoder]);
+    if (f.clip) parts.push(['image encoder', f.clip]);
+    const components: ComponentReport[] = [];
+    for (const [role, loc] of parts) components.push(await inspectComponent(role, loc));
+    return { path, layout: f.layout, components };
+  }
+  return { path, components: [await inspectComponent('file', { path })] };
+}
