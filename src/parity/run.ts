@@ -3,6 +3,7 @@ import { WanError } from '../engine/errors.js';
 import { readParityCase } from './case-file.js';
 import { type Comparison, compareTensors } from './compare.js';
 import { runDitCase } from './dit.js';
+import { runE2eCase } from './e2e.js';
 import { runSchedCase } from './sched.js';
 import type { ParityCase, ParityContext, ParityRunner } from './types.js';
 
@@ -13,6 +14,7 @@ export const DEFAULT_RTOL = 1e-4;
 const RUNNERS: readonly (readonly [RegExp, string, ParityRunner])[] = [
   [/^dit_/, 'WanModel (DiT)', runDitCase],
   [/^sched_/, 'flow-matching schedulers', runSchedCase],
+  [/^e2e_/, 'end-to-end pipelines', runE2eCase],
 ];
 
 export function runnerFor(c: ParityCase): ParityRunner | undefined {
