@@ -3,11 +3,15 @@
 import { WanError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import { benchCommand, benchDitCommand } from './commands/bench.js';
+import { encodePromptCommand } from './commands/encode-prompt.js';
+import { generateCommand } from './commands/generate.js';
 import { inspectCommand } from './commands/inspect.js';
 import { parityCommand } from './commands/parity.js';
 import type { CliIo, Command } from './io.js';
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
+  generate: [generateCommand(), 'generate a video from a prompt (and an image)'],
+  'encode-prompt': [encodePromptCommand, 'tokenize a prompt and run the UMT5 text encoder'],
   inspect: [inspectCommand, 'show what a checkpoint file or model folder contains'],
   parity: [parityCommand, 'compare with golden tensors from the official code'],
   bench: [benchCommand({ dit: benchDitCommand }), 'benchmarks (dit): one JSON line of figures'],

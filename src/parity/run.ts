@@ -3,8 +3,10 @@ import { WanError } from '../engine/errors.js';
 import { readParityCase } from './case-file.js';
 import { type Comparison, compareTensors } from './compare.js';
 import { runDitCase } from './dit.js';
+import { runClipCase } from './clip.js';
 import { runE2eCase } from './e2e.js';
 import { runSchedCase } from './sched.js';
+import { runUmt5Case } from './umt5.js';
 import type { ParityCase, ParityContext, ParityRunner } from './types.js';
 
 export const DEFAULT_ATOL = 1e-4;
@@ -15,6 +17,8 @@ const RUNNERS: readonly (readonly [RegExp, string, ParityRunner])[] = [
   [/^dit_/, 'WanModel (DiT)', runDitCase],
   [/^sched_/, 'flow-matching schedulers', runSchedCase],
   [/^e2e_/, 'end-to-end pipelines', runE2eCase],
+  [/^umt5_/, 'UMT5 encoder', runUmt5Case],
+  [/^clip_/, 'CLIP visual', runClipCase],
 ];
 
 export function runnerFor(c: ParityCase): ParityRunner | undefined {
