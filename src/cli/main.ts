@@ -24,7 +24,15 @@ function usage(): string {
 
 export async function main(argv: readonly string[], overrides: Partial<CliIo> = {}): Promise<number> {
   let runtime: Promise<Runtime> | undefined;
+  // Ctrl-C cancels the running command cleanly (between steps/chunks); a second one exits at once.
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort(new Error('interrupted'));
+  };
+  if (!overrides.signal) process.on('SIGINT', onSigint);
   const io: CliIo = {
+    signal: abort.signal,
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),
     isTty: process.stderr.isTTY === true,
@@ -52,5 +60,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
       return e.code === 'E_CANCELLED' ? 130 : 1;
     }
     throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
