@@ -2,7 +2,7 @@
 // created here (lazily) and passed down; nothing below reads argv or env.
 import { WanError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
-import { benchCommand, benchDitCommand } from './commands/bench.js';
+import { benchCommand, benchDitCommand, benchGenerateCommand } from './commands/bench.js';
 import { encodePromptCommand } from './commands/encode-prompt.js';
 import { generateCommand } from './commands/generate.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -14,7 +14,7 @@ const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   'encode-prompt': [encodePromptCommand, 'tokenize a prompt and run the UMT5 text encoder'],
   inspect: [inspectCommand, 'show what a checkpoint file or model folder contains'],
   parity: [parityCommand, 'compare with golden tensors from the official code'],
-  bench: [benchCommand({ dit: benchDitCommand }), 'benchmarks (dit): one JSON line of figures'],
+  bench: [benchCommand({ dit: benchDitCommand, generate: benchGenerateCommand }), 'benchmarks (dit, generate): one JSON line of figures'],
 };
 
 function usage(): string {

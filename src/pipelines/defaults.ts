@@ -33,7 +33,10 @@ const COMMON = { sampler: 'unipc' as const, negativePrompt: DEFAULT_NEGATIVE_PRO
 /** The official defaults for a DiT config (and whether it comes as two experts). */
 export function samplingDefaults(c: WanDitConfig, experts: boolean): SamplingDefaults {
   if (c.modelType === 'ti2v' || c.outDim === 48) {
-    return { ...COMMON, family: 'ti2v-5B', steps: 50, shift: 5, guideScale: g(5), frames: 121, fps: 24, width: 1280, height: 704, vaeStride: [4, 16, 16] };
+    // The stride follows the latent channels: 48 is the Wan2.2 VAE (16×), 16 the Wan2.1 VAE (8×).
+    const vaeStride = c.outDim === 48 ? ([4, 16, 16] as const) : ([4, 8, 8] as const);
+    const family = c.outDim === 48 && c.dim === 3072 ? 'ti2v-5B' : 'custom';
+    return { ...COMMON, family, steps: 50, shift: 5, guideScale: g(5), frames: 121, fps: 24, width: 1280, height: 704, vaeStride };
   }
   if (experts && c.modelType === 'i2v') {
     return { ...COMMON, family: 'i2v-A14B', steps: 40, shift: 5, guideScale: g(3.5), frames: 81, fps: 16, width: 1280, height: 720, boundary: 0.9 };

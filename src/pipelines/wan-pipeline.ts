@@ -16,6 +16,9 @@ import { findModelFolder, isExperts, type ModelFolder, type WeightsLocation } fr
 import { PromptEmbeddingCache } from '../models/wan/prompt-cache.js';
 import { createScheduler } from '../schedulers/index.js';
 import { loadTokenizer, Umt5PromptTokenizer } from '../tokenizers/index.js';
+import type { ClipVisionEncoder } from '../models/wan/clip/model.js';
+import type { Umt5Encoder } from '../models/wan/umt5/model.js';
+import type { WanVae } from '../models/wan/vae/model.js';
 import { loadImageEncoder, loadTextEncoder, loadVae } from './components.js';
 import { samplingDefaults, type SamplingDefaults } from './defaults.js';
 import { denoise, type Denoiser, type ExpertName } from './denoise.js';
@@ -38,6 +41,24 @@ export interface PipelineOptions {
   readonly promptCache?: PromptEmbeddingCache;
 }
 
+/**
+ * Where the pipeline gets its models. Each loader is called when its component is
+ * needed; what it returns is dropped after use under the 'sequential' policy.
+ */
+export interface PipelineComponents {
+  readonly name: string;
+  readonly ditConfig: WanDitConfig;
+  readonly defaults: SamplingDefaults;
+  readonly experts: boolean;
+  /** Key for the prompt-embedding cache (same text encoder → same key). */
+  readonly textEncoderId: string;
+  tokenizer(): Promise<Umt5PromptTokenizer>;
+  textEncoder(program: Program, signal?: AbortSignal): Promise<Umt5Encoder>;
+  vae(program: Program, signal?: AbortSignal): Promise<WanVae>;
+  dit(which: ExpertName, program: Program, signal?: AbortSignal): Promise<WanDiT>;
+  imageEncoder?(program: Program, signal?: AbortSignal): Promise<ClipVisionEncoder>;
+}
+
 export interface GenerateOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (e: ProgressEvent) => void;
@@ -50,20 +71,22 @@ interface FolderDefaults {
 }
 
 export class WanPipeline {
-  readonly folder: ModelFolder;
+  readonly components: PipelineComponents;
   readonly ditConfig: WanDitConfig;
   readonly defaults: SamplingDefaults;
   readonly name: string;
   readonly #opts: PipelineOptions;
   readonly #program: Program;
   readonly #resident = new Map<string, unknown>();
+  /** Milliseconds spent loading components during the current run (reported as the 'loading' phase). */
+  #loadMs = 0;
   readonly #cache: PromptEmbeddingCache;
 
-  private constructor(folder: ModelFolder, config: WanDitConfig, defaults: SamplingDefaults, name: string, opts: PipelineOptions) {
-    this.folder = folder;
-    this.ditConfig = config;
-    this.defaults = defaults;
-    this.name = name;
+  constructor(components: PipelineComponents, opts: PipelineOptions) {
+    this.components = components;
+    this.ditConfig = components.ditConfig;
+    this.defaults = components.defaults;
+    this.name = components.name;
     this.#opts = opts;
     this.#program = new Program(opts.runtime, { device: opts.device ?? 'cpu', threads: opts.threads, maxSessions: 12 });
     this.#cache = opts.promptCache ?? new PromptEmbeddingCache({ maxEntries: 16 });
@@ -101,7 +124,7 @@ export class WanPipeline {
       defaults = { ...defaults, ...s, guideScale: s.guideScale === undefined ? defaults.guideScale : { low: s.guideScale, high: s.guideScale } };
       name = fd.name ?? name;
     }
-    return new WanPipeline(folder, config, defaults, name, opts);
+    return new WanPipeline(folderComponents(folder, config, defaults, name), opts);
   }
 
   /** 't2v', 'i2v' (needs an image) or 'ti2v' (either). */
@@ -113,6 +136,7 @@ export class WanPipeline {
   async generate(req: GenerateRequest, gopts: GenerateOptions = {}): Promise<GenerateResult> {
     const { signal } = gopts;
     const t0 = performance.now();
+    this.#loadMs = 0;
     const timings: Partial<Record<Phase, number>> = {};
     let phaseStart = t0;
     let phase: Phase = 'loading';
@@ -177,7 +201,8 @@ export class WanPipeline {
         y.set(i2vMask(latT, latH, latW), 0);
         y.set(cond.data, 4 * latT * latH * latW);
         if (c.version === '2.1') {
-          const clip = await loadImageEncoder(this.folder.clip as WeightsLocation, this.#program, signal);
+          if (!this.components.imageEncoder) throw new InputError(`model '${this.name}' has no CLIP image encoder`);
+          const clip = await this.components.imageEncoder(this.#program, signal);
           const f = await clip.encode(HostTensor.f32([3, img.height, img.width], img.data), { signal });
           clipFea = f.features.reshape(f.features.shape.slice(1));
         }
@@ -209,7 +234,7 @@ export class WanPipeline {
       firstFrame,
       perToken: c.version === '2.2' ? { patch: c.patchSize } : undefined,
       signal,
-      onStep: (st) => emit('denoising', st.index + 1, st.total, `t=${st.timestep}${isExperts(this.folder.dit) ? ` expert=${st.expert}` : ''}`),
+      onStep: (st) => emit('denoising', st.index + 1, st.total, `t=${st.timestep}${this.components.experts ? ` expert=${st.expert}` : ''}`),
     });
     await this.#release('dit-high');
     await this.#release('dit-low');
@@ -224,6 +249,14 @@ export class WanPipeline {
     await this.#release('vae');
     throwIfAborted(signal);
     emit('done');
+    // Component loading happened inside the phases that needed it: report it on its own.
+    let load = this.#loadMs;
+    for (const p of ['text-encoding', 'image-encoding', 'denoising', 'decoding'] as const) {
+      const share = Math.min(load, timings[p] ?? 0);
+      if (timings[p] !== undefined) timings[p] = (timings[p] ?? 0) - share;
+      load -= share;
+    }
+    timings.loading = this.#loadMs;
 
     const settings: ResolvedSettings = {
       task: this.task === 'ti2v' ? (firstFrame ? 'ti2v-i2v' : 'ti2v-t2v') : this.task,
@@ -247,11 +280,11 @@ export class WanPipeline {
   }
 
   async #encodePrompts(texts: readonly string[], signal?: AbortSignal): Promise<HostTensor[]> {
-    const key = (t: string) => ({ model: `${this.folder.root}:${this.folder.textEncoder.path}`, text: t });
+    const key = (t: string) => ({ model: this.components.textEncoderId, text: t });
     const missing = texts.filter((t) => !this.#cache.get(key(t)));
     if (missing.length) {
-      const tok = new Umt5PromptTokenizer(await loadTokenizer(this.folder.tokenizer), { maxLength: 512 });
-      const enc = await this.#loadResident('text-encoder', () => loadTextEncoder(this.folder.textEncoder, this.#program, signal));
+      const tok = await this.components.tokenizer();
+      const enc = await this.#loadResident('text-encoder', () => this.components.textEncoder(this.#program, signal));
       for (const t of missing) {
         const e = tok.encode(t);
         const ids = new HostTensor('int32', [1, e.ids.length], e.ids);
@@ -268,27 +301,23 @@ export class WanPipeline {
     });
   }
 
-  async #vae(signal?: AbortSignal) {
-    return this.#loadResident('vae', () => loadVae(this.folder.vae, this.folder.vae.version, this.#program, signal));
+  async #vae(signal?: AbortSignal): Promise<WanVae> {
+    return this.#loadResident('vae', () => this.components.vae(this.#program, signal));
   }
 
   async #expert(which: ExpertName, signal?: AbortSignal): Promise<Denoiser> {
-    const d = this.folder.dit;
-    if (!isExperts(d)) return this.#loadResident('dit-low', () => this.#loadDit(d, signal));
+    if (!this.components.experts) return this.#loadResident('dit-low', () => this.components.dit('low', this.#program, signal));
     // Only one expert resident at a time: free the other before loading this one.
     await this.#release(which === 'high' ? 'dit-low' : 'dit-high', true);
-    return this.#loadResident(`dit-${which}`, () => this.#loadDit(which === 'high' ? d.high : d.low, signal));
-  }
-
-  async #loadDit(loc: WeightsLocation, signal?: AbortSignal): Promise<WanDiT> {
-    const { config, weights } = await loadDit(loc, { version: this.ditConfig.version, signal });
-    return new WanDiT(config, weights, this.#program);
+    return this.#loadResident(`dit-${which}`, () => this.components.dit(which, this.#program, signal));
   }
 
   async #loadResident<T>(key: string, load: () => Promise<T>): Promise<T> {
     const have = this.#resident.get(key) as T | undefined;
     if (have) return have;
+    const t = performance.now();
     const v = await load();
+    this.#loadMs += performance.now() - t;
     this.#resident.set(key, v);
     return v;
   }
@@ -303,4 +332,26 @@ export class WanPipeline {
     this.#resident.clear();
     await this.#program.dispose();
   }
+}
+
+/** Components read from a model folder on disk. */
+export function folderComponents(folder: ModelFolder, config: WanDitConfig, defaults: SamplingDefaults, name: string): PipelineComponents {
+  const d = folder.dit;
+  const clip = folder.clip;
+  return {
+    name,
+    ditConfig: config,
+    defaults,
+    experts: isExperts(d),
+    textEncoderId: `${folder.root}:${folder.textEncoder.path}`,
+    tokenizer: async () => new Umt5PromptTokenizer(await loadTokenizer(folder.tokenizer), { maxLength: 512 }),
+    textEncoder: (program, signal) => loadTextEncoder(folder.textEncoder, program, signal),
+    vae: (program, signal) => loadVae(folder.vae, folder.vae.version, program, signal),
+    dit: async (which, program, signal) => {
+      const loc: WeightsLocation = isExperts(d) ? (which === 'high' ? d.high : d.low) : d;
+      const { config: c, weights } = await loadDit(loc, { version: config.version, signal });
+      return new WanDiT(c, weights, program);
+    },
+    imageEncoder: clip ? (program, signal) => loadImageEncoder(clip, program, signal) : undefined,
+  };
 }

@@ -84,3 +84,51 @@ export function benchCommand(subs: Readonly<Record<string, Command>>): Command {
     return cmd(rest, io);
   };
 }
+
+export const BENCH_GENERATE_USAGE = `wanjs bench generate (--preset NAME | --config JSON|FILE) [--size 416*240] [--frames 17] [--steps 2]
+       [--text-layers 24] [--num-layers N] [--experts] [--threads N] [--device cpu]
+  Runs the whole pipeline (text encoder -> DiT steps with CFG -> VAE decode) with random
+  weights at real widths; prints per-phase milliseconds and the peak RSS as one JSON line.`;
+
+export const benchGenerateCommand: Command = async (argv, io: CliIo) => {
+  const { values } = parse(
+    argv,
+    {
+      preset: { type: 'string' },
+      config: { type: 'string' },
+      size: { type: 'string' },
+      frames: { type: 'string' },
+      steps: { type: 'string' },
+      'text-layers': { type: 'string' },
+      'num-layers': { type: 'string' },
+      experts: { type: 'boolean' },
+      threads: { type: 'string' },
+      device: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    false,
+  );
+  if (values.help) {
+    io.out(BENCH_GENERATE_USAGE);
+    return 0;
+  }
+  const preset = str(values.preset);
+  let config = configFrom(preset, str(values.config));
+  if (values['num-layers'] !== undefined) config = { ...config, numLayers: intFlag('num-layers', str(values['num-layers']), 1, 0) };
+  const size = /^(\d+)[*x](\d+)$/.exec(str(values.size) ?? '416*240');
+  if (!size) throw new InputError(`--size: expected W*H, got '${str(values.size)}'`);
+  const { benchGenerate } = await import('../../bench/generate.js');
+  const res = await benchGenerate(await io.runtime(), {
+    config,
+    experts: values.experts === true || (preset?.includes('A14B') ?? false),
+    width: Number(size[1]),
+    height: Number(size[2]),
+    frames: intFlag('frames', str(values.frames), 17),
+    steps: intFlag('steps', str(values.steps), 2),
+    textLayers: intFlag('text-layers', str(values['text-layers']), 24),
+    threads: values.threads === undefined ? undefined : intFlag('threads', str(values.threads), 1),
+    device: parseDevice(str(values.device)),
+  });
+  io.out(JSON.stringify({ impl: 'wanjs', preset: preset ?? null, ...res }));
+  return 0;
+};
