@@ -78,8 +78,9 @@ export class WanPipeline {
   readonly #opts: PipelineOptions;
   readonly #program: Program;
   readonly #resident = new Map<string, unknown>();
-  /** Milliseconds spent loading components during the current run (reported as the 'loading' phase). */
-  #loadMs = 0;
+  /** Milliseconds spent loading components during the current run, by the phase that needed them. */
+  #loadMs: Partial<Record<Phase, number>> = {};
+  #phase: Phase = 'loading';
   readonly #cache: PromptEmbeddingCache;
 
   constructor(components: PipelineComponents, opts: PipelineOptions) {
@@ -136,7 +137,7 @@ export class WanPipeline {
   async generate(req: GenerateRequest, gopts: GenerateOptions = {}): Promise<GenerateResult> {
     const { signal } = gopts;
     const t0 = performance.now();
-    this.#loadMs = 0;
+    this.#loadMs = {};
     const timings: Partial<Record<Phase, number>> = {};
     let phaseStart = t0;
     let phase: Phase = 'loading';
@@ -145,6 +146,7 @@ export class WanPipeline {
       if (p !== phase) {
         timings[phase] = (timings[phase] ?? 0) + (now - phaseStart);
         phase = p;
+        this.#phase = p;
         phaseStart = now;
       }
       const elapsedS = (now - t0) / 1000;
@@ -250,13 +252,12 @@ export class WanPipeline {
     throwIfAborted(signal);
     emit('done');
     // Component loading happened inside the phases that needed it: report it on its own.
-    let load = this.#loadMs;
-    for (const p of ['text-encoding', 'image-encoding', 'denoising', 'decoding'] as const) {
-      const share = Math.min(load, timings[p] ?? 0);
-      if (timings[p] !== undefined) timings[p] = (timings[p] ?? 0) - share;
-      load -= share;
+    let loading = 0;
+    for (const [p, ms] of Object.entries(this.#loadMs) as [Phase, number][]) {
+      timings[p] = (timings[p] ?? 0) - ms;
+      loading += ms;
     }
-    timings.loading = this.#loadMs;
+    timings.loading = loading;
 
     const settings: ResolvedSettings = {
       task: this.task === 'ti2v' ? (firstFrame ? 'ti2v-i2v' : 'ti2v-t2v') : this.task,
@@ -317,7 +318,7 @@ export class WanPipeline {
     if (have) return have;
     const t = performance.now();
     const v = await load();
-    this.#loadMs += performance.now() - t;
+    this.#loadMs[this.#phase] = (this.#loadMs[this.#phase] ?? 0) + performance.now() - t;
     this.#resident.set(key, v);
     return v;
   }

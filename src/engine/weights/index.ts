@@ -4,6 +4,7 @@ export { type BindOptions, bindParameters, type DeclaredParameter } from './bind
 export { openCheckpoint } from './open-checkpoint.js';
 export { detectFormat, openCheckpointFile } from './open-file.js';
 export { PthFile, type PthTensorEntry } from './pth.js';
+export { encodePth, type PthWriteOptions, writePth } from './pth-writer.js';
 export {
   encodeSafetensors,
   parseHeader,
