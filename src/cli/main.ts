@@ -6,6 +6,8 @@ import { benchCommand, benchDitCommand, benchGenerateCommand } from './commands/
 import { encodePromptCommand } from './commands/encode-prompt.js';
 import { generateCommand } from './commands/generate.js';
 import { inspectCommand } from './commands/inspect.js';
+import { loraCommand } from './commands/lora.js';
+import { trainCommand } from './commands/train.js';
 import { parityCommand } from './commands/parity.js';
 import type { CliIo, Command } from './io.js';
 
@@ -13,6 +15,8 @@ const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   generate: [generateCommand(), 'generate a video from a prompt (and an image)'],
   'encode-prompt': [encodePromptCommand, 'tokenize a prompt and run the UMT5 text encoder'],
   inspect: [inspectCommand, 'show what a checkpoint file or model folder contains'],
+  train: [trainCommand, 'train or fine-tune (LoRA) from a JSON config, resumable'],
+  lora: [loraCommand, 'inspect or merge LoRA files'],
   parity: [parityCommand, 'compare with golden tensors from the official code'],
   bench: [benchCommand({ dit: benchDitCommand, generate: benchGenerateCommand }), 'benchmarks (dit, generate): one JSON line of figures'],
 };

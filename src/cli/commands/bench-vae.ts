@@ -7,7 +7,7 @@ import { parseDevice } from '../device.js';
 import type { CliIo, Command } from '../io.js';
 
 export const BENCH_VAE_USAGE = `wanjs bench vae [--version 2.1|2.2] [--frames 17] [--height 240] [--width 416]
-       [--tile HxW] [--tile-overlap PX] [--threads N] [--device cpu] [--skip-encode] [--skip-decode] [--no-warmup]
+       [--tile HxW] [--tile-overlap PX] [--threads N] [--device cpu] [--skip-encode] [--skip-decode] [--no-warmup] [--layout auto|plain]
   Encodes a uniform[-1, 1] video and decodes an N(0, 1) latent with the real-width VAE
   (2.1: dim 96, 126.9 M parameters; 2.2: dim 160, dec_dim 256, 704.7 M) and random weights.
   Tiles are in pixels (multiples of 8 for 2.1, 16 for 2.2). Prints one JSON line:
@@ -22,6 +22,11 @@ function parseTile(v: string | undefined, overlap: string | undefined): VaeTile 
     width: Number(m[2]),
     overlap: overlap === undefined ? undefined : intFlag('tile-overlap', overlap, 0, 0),
   };
+}
+
+function parseLayout(v: string | undefined): 'auto' | 'plain' {
+  if (v === undefined || v === 'auto' || v === 'plain') return v ?? 'auto';
+  throw new InputError(`--layout: expected auto or plain, got '${v}'`);
 }
 
 export const benchVaeCommand: Command = async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -39,6 +44,7 @@ export const benchVaeCommand: Command = async (argv: readonly string[], io: CliI
       'skip-encode': { type: 'boolean' },
       'skip-decode': { type: 'boolean' },
       'no-warmup': { type: 'boolean' },
+      layout: { type: 'string' },
       help: { type: 'boolean' },
     },
     false,
@@ -60,6 +66,7 @@ export const benchVaeCommand: Command = async (argv: readonly string[], io: CliI
     skipEncode: values['skip-encode'] === true,
     skipDecode: values['skip-decode'] === true,
     warmup: values['no-warmup'] !== true,
+    layout: parseLayout(str(values.layout)),
     signal: io.signal,
   });
   io.out(JSON.stringify(res));

@@ -52,7 +52,13 @@ async function inspect(argv: readonly string[], io: CliIo): Promise<number> {
       JSON.stringify({
         file,
         style: r.style,
-        modules: mods.map(([k, m]) => ({ module: k, rank: loraRank(m), alpha: m.alpha, out: m.up.shape[0], in: m.down.shape[1] })),
+        modules: mods.map(([k, m]) => ({
+          module: k,
+          rank: loraRank(m),
+          alpha: m.alpha,
+          out: m.up.shape[0],
+          in: m.down.shape[1],
+        })),
         diffs: [...r.lora.diffs.keys()],
         issues: r.issues,
         metadata: Object.keys(metadata),

@@ -79,7 +79,15 @@ export const trainCommand: Command = async (argv, io) => {
   const last = r.result.history[r.result.history.length - 1];
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (json) {
-    io.out(JSON.stringify({ event: 'done', step: r.result.step, resumedFrom: r.result.resumedFrom, seconds, files: r.files }));
+    io.out(
+      JSON.stringify({
+        event: 'done',
+        step: r.result.step,
+        resumedFrom: r.result.resumedFrom,
+        seconds,
+        files: r.files,
+      }),
+    );
   } else {
     if (r.result.resumedFrom !== undefined) io.out(`resumed from step ${r.result.resumedFrom}`);
     io.out(

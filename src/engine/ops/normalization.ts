@@ -21,7 +21,7 @@ export function layerNorm(x: Tensor, eps: number, weight?: Tensor, bias?: Tensor
     }
   }
   const g = x.graph;
-  const scale = weight ?? g.constant(onesLike(c), 'ln_ones');
+  const scale = weight ?? g.constant(onesLike(c, x.dtype), 'ln_ones');
   const inputs = bias ? [x, scale, bias] : [x, scale];
   return g.node('LayerNormalization', inputs, [{ dtype: x.dtype, shape: x.shape }], {
     axis: -1,
@@ -36,6 +36,8 @@ export function rmsNorm(x: Tensor, axes: readonly number[], eps: number, weight?
   return weight ? mul(y, weight) : y;
 }
 
-function onesLike(c: number): HostTensor<'float32'> {
+/** The implied unit scale, in the input's element type (LayerNormalization needs X and Scale to agree). */
+function onesLike(c: number, dtype: Tensor['dtype']): HostTensor {
+  if (dtype === 'float64') return new HostTensor('float64', [c], new Float64Array(c).fill(1));
   return HostTensor.f32([c], new Float32Array(c).fill(1));
 }
