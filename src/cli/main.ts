@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
   try {
     return await entry[0](rest, io);
   } catch (e) {
-    if (e instanceof WanError) {
+    if (e instanceof WanError || isCodedError(e)) {
       io.err(`wanjs ${name}: ${e.message}`);
       return e.code === 'E_CANCELLED' ? 130 : 1;
     }
@@ -67,4 +67,9 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** Errors from layers that cannot import the engine (schedulers) carry the same `E_*` codes. */
+function isCodedError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && /^E_/.test((e as { code: string }).code);
 }
