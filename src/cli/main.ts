@@ -71,5 +71,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliIo> = 
 
 /** Errors from layers that cannot import the engine (schedulers) carry the same `E_*` codes. */
 function isCodedError(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && /^E_/.test((e as { code: string }).code);
+  if (!(e instanceof Error)) return false;
+  const code: unknown = (e as unknown as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('E_');
 }
