@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../engine/errors.js';
 import type { Program } from '../engine/program.js';
 import { bindParameters, openCheckpoint, type TensorSource } from '../engine/weights/index.js';
+import { clipConfigFromJson } from '../models/wan/clip/config.js';
 import { loadClipVisionWeights } from '../models/wan/clip/load.js';
 import { ClipVisionEncoder } from '../models/wan/clip/model.js';
 import type { WeightsLocation } from '../models/wan/folder.js';
@@ -81,8 +82,9 @@ export async function loadImageEncoder(loc: WeightsLocation, program: Program, s
         `${loc.path}: only the official open-clip checkpoint (keys 'visual.*') is supported for the Wan2.1 image encoder`,
       );
     }
-    const { config, weights } = await loadClipVisionWeights(source, { signal });
-    return new ClipVisionEncoder(config, weights, program);
+    const config = loc.configPath ? clipConfigFromJson(readJson(loc.configPath)) : undefined;
+    const { config: c, weights } = await loadClipVisionWeights(source, { signal, config });
+    return new ClipVisionEncoder(c, weights, program);
   } finally {
     await source.close();
   }

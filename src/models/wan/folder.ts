@@ -65,7 +65,8 @@ function officialFolder(root: string): ModelFolder {
     vae,
     textEncoder: { path: t5 },
     tokenizer: tok,
-    clip: existsSync(clip) ? { path: clip } : undefined,
+    // clip_config.json is a wanjs extension for non-default (e.g. tiny) image encoders.
+    clip: existsSync(clip) ? { path: clip, configPath: existsSync(join(root, 'clip_config.json')) ? join(root, 'clip_config.json') : undefined } : undefined,
   };
 }
 
