@@ -2,8 +2,8 @@
 import { InputError } from '../engine/errors.js';
 import { HostTensor } from '../engine/host-tensor.js';
 import { Program } from '../engine/program.js';
-import type { Runtime, Device } from '../engine/runtime/runtime.js';
-import { type WanDitConfig } from '../models/wan/dit/config.js';
+import type { Device, Runtime } from '../engine/runtime/runtime.js';
+import type { WanDitConfig } from '../models/wan/dit/config.js';
 import { tokenGrid } from '../models/wan/dit/graph.js';
 import { WanDiT } from '../models/wan/dit/model.js';
 import { peakRssMb } from './memory.js';
@@ -42,7 +42,8 @@ export function latentGrid(c: WanDitConfig, frames: number, height: number, widt
   const s = c.outDim === 48 ? 16 : 8;
   if ((frames - 1) % 4 !== 0 || frames < 1) throw new InputError(`--frames must be 4n+1, got ${frames}`);
   const need = s * c.patchSize[1];
-  if (height % need !== 0 || width % need !== 0) throw new InputError(`--height/--width must be multiples of ${need}, got ${height}x${width}`);
+  if (height % need !== 0 || width % need !== 0)
+    throw new InputError(`--height/--width must be multiples of ${need}, got ${height}x${width}`);
   return [(frames - 1) / 4 + 1, height / s, width / s];
 }
 
@@ -72,10 +73,26 @@ export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<Di
   let params = 0;
   for (const w of weights.values()) params += w.size;
   const rng = new NormalStream(2);
-  const x = HostTensor.f32([c.inDim, ...grid], Float32Array.from({ length: c.inDim * grid[0] * grid[1] * grid[2] }, () => rng.normal()));
-  const context = HostTensor.f32([o.textLen, c.textDim], Float32Array.from({ length: o.textLen * c.textDim }, () => rng.normal()));
-  const clipTokens = c.version === '2.1' && (c.modelType === 'i2v' || c.modelType === 'flf2v') ? (c.modelType === 'flf2v' ? 514 : 257) : 0;
-  const clipFea = clipTokens ? HostTensor.f32([clipTokens, 1280], Float32Array.from({ length: clipTokens * 1280 }, () => rng.normal())) : undefined;
+  const x = HostTensor.f32(
+    [c.inDim, ...grid],
+    Float32Array.from({ length: c.inDim * grid[0] * grid[1] * grid[2] }, () => rng.normal()),
+  );
+  const context = HostTensor.f32(
+    [o.textLen, c.textDim],
+    Float32Array.from({ length: o.textLen * c.textDim }, () => rng.normal()),
+  );
+  const clipTokens =
+    c.version === '2.1' && (c.modelType === 'i2v' || c.modelType === 'flf2v')
+      ? c.modelType === 'flf2v'
+        ? 514
+        : 257
+      : 0;
+  const clipFea = clipTokens
+    ? HostTensor.f32(
+        [clipTokens, 1280],
+        Float32Array.from({ length: clipTokens * 1280 }, () => rng.normal()),
+      )
+    : undefined;
   const msBuild = performance.now() - t0;
   const program = new Program(runtime, { device: o.device, threads: o.threads, maxSessions: 1 });
   try {

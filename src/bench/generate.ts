@@ -4,8 +4,8 @@
 import { f32ToBf16 } from '../engine/dtype.js';
 import { HostTensor } from '../engine/host-tensor.js';
 import type { Device, Runtime } from '../engine/runtime/runtime.js';
-import { ClipVisionEncoder } from '../models/wan/clip/model.js';
 import { CLIP_VIT_H_14 } from '../models/wan/clip/config.js';
+import { ClipVisionEncoder } from '../models/wan/clip/model.js';
 import type { WanDitConfig } from '../models/wan/dit/config.js';
 import { WanDiT } from '../models/wan/dit/model.js';
 import { UMT5_XXL, type Umt5Config } from '../models/wan/umt5/config.js';
@@ -15,8 +15,13 @@ import { WanVae } from '../models/wan/vae/model.js';
 import { samplingDefaults } from '../pipelines/defaults.js';
 import type { Phase } from '../pipelines/types.js';
 import { type PipelineComponents, WanPipeline } from '../pipelines/wan-pipeline.js';
-import { UnigramTokenizer, Umt5PromptTokenizer } from '../tokenizers/index.js';
-import { DEFAULT_NORMALIZER_SPEC, DEFAULT_TRAINER_SPEC, PieceType, type SentencePieceModel } from '../tokenizers/sentencepiece-model.js';
+import { Umt5PromptTokenizer, UnigramTokenizer } from '../tokenizers/index.js';
+import {
+  DEFAULT_NORMALIZER_SPEC,
+  DEFAULT_TRAINER_SPEC,
+  PieceType,
+  type SentencePieceModel,
+} from '../tokenizers/sentencepiece-model.js';
 import { peakRssMb } from './memory.js';
 import { randomWeights } from './random-weights.js';
 
@@ -83,15 +88,25 @@ export async function benchGenerate(runtime: Runtime, o: GenerateBenchOptions): 
     experts: o.experts,
     textEncoderId: 'random-umt5',
     tokenizer: async () => byteTokenizer(),
-    textEncoder: async (program) => new Umt5Encoder(umt5, toBf16(randomWeights(Umt5Encoder.declaredParams(umt5), 3)), program),
+    textEncoder: async (program) =>
+      new Umt5Encoder(umt5, toBf16(randomWeights(Umt5Encoder.declaredParams(umt5), 3)), program),
     vae: async (program) => new WanVae(vaeCfg, randomWeights(WanVae.declaredParams(vaeCfg), 4), program),
-    dit: async (which, program) => new WanDiT(c, randomWeights(WanDiT.declaredParams(c), which === 'high' ? 5 : 6), program),
-    imageEncoder: async (program) => new ClipVisionEncoder(CLIP_VIT_H_14, randomWeights(ClipVisionEncoder.declaredParams(CLIP_VIT_H_14), 7), program),
+    dit: async (which, program) =>
+      new WanDiT(c, randomWeights(WanDiT.declaredParams(c), which === 'high' ? 5 : 6), program),
+    imageEncoder: async (program) =>
+      new ClipVisionEncoder(CLIP_VIT_H_14, randomWeights(ClipVisionEncoder.declaredParams(CLIP_VIT_H_14), 7), program),
   };
   const pipe = new WanPipeline(components, { runtime, device: o.device, threads: o.threads });
   try {
     const t = performance.now();
-    const res = await pipe.generate({ prompt: 'a red fox running through fresh snow, cinematic lighting', width: o.width, height: o.height, frames: o.frames, steps: o.steps, seed: 1 });
+    const res = await pipe.generate({
+      prompt: 'a red fox running through fresh snow, cinematic lighting',
+      width: o.width,
+      height: o.height,
+      frames: o.frames,
+      steps: o.steps,
+      seed: 1,
+    });
     const msTotal = performance.now() - t;
     const round = (v: number) => Math.round(v);
     return {
@@ -99,7 +114,12 @@ export async function benchGenerate(runtime: Runtime, o: GenerateBenchOptions): 
       msPerPhase: Object.fromEntries(Object.entries(res.timings).map(([k, v]) => [k, round(v ?? 0)])),
       msTotal: round(msTotal),
       peakRssMb: round(peakRssMb()),
-      latent: [c.outDim, (o.frames - 1) / 4 + 1, res.shape[2] / defaults.vaeStride[1], res.shape[3] / defaults.vaeStride[2]],
+      latent: [
+        c.outDim,
+        (o.frames - 1) / 4 + 1,
+        res.shape[2] / defaults.vaeStride[1],
+        res.shape[3] / defaults.vaeStride[2],
+      ],
       steps: o.steps,
       device: o.device,
       threads: o.threads ?? 'default',

@@ -54,7 +54,13 @@ export function randomWeights(declared: ReadonlyMap<string, readonly number[]>, 
     const isBias = name.endsWith('.bias');
     const isNorm = /norm|gamma/.test(name) && !isBias;
     const fanIn = shape.length >= 2 ? numel(shape.slice(1)) : shape[0];
-    const scale = isBias ? 0.05 : isNorm ? 0.1 : name.endsWith('modulation') ? 1 / Math.sqrt(shape[shape.length - 1]) : 1 / Math.sqrt(fanIn);
+    const scale = isBias
+      ? 0.05
+      : isNorm
+        ? 0.1
+        : name.endsWith('modulation')
+          ? 1 / Math.sqrt(shape[shape.length - 1])
+          : 1 / Math.sqrt(fanIn);
     const offset = isNorm ? 1 : 0;
     rot = (rot + 7919) % block.length;
     for (let i = 0; i < n; i++) data[i] = offset + scale * block[(i + rot) % block.length];

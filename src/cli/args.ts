@@ -1,5 +1,5 @@
 // Small helpers over node:util parseArgs with errors that name the flag.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError } from '../engine/errors.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;

@@ -7,8 +7,8 @@ import { encodePromptCommand } from './commands/encode-prompt.js';
 import { generateCommand } from './commands/generate.js';
 import { inspectCommand } from './commands/inspect.js';
 import { loraCommand } from './commands/lora.js';
-import { trainCommand } from './commands/train.js';
 import { parityCommand } from './commands/parity.js';
+import { trainCommand } from './commands/train.js';
 import type { CliIo, Command } from './io.js';
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
@@ -18,7 +18,10 @@ const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   train: [trainCommand, 'train or fine-tune (LoRA) from a JSON config, resumable'],
   lora: [loraCommand, 'inspect or merge LoRA files'],
   parity: [parityCommand, 'compare with golden tensors from the official code'],
-  bench: [benchCommand({ dit: benchDitCommand, generate: benchGenerateCommand }), 'benchmarks (dit, generate): one JSON line of figures'],
+  bench: [
+    benchCommand({ dit: benchDitCommand, generate: benchGenerateCommand }),
+    'benchmarks (dit, generate): one JSON line of figures',
+  ],
 };
 
 function usage(): string {

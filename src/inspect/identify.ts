@@ -8,7 +8,8 @@ export function identifyComponent(source: Pick<TensorSource, 'keys'>): Component
   const has = (re: RegExp) => keys.some((k) => re.test(k));
   if (has(/(^|\.)patch_embedding\.weight$/) && has(/(^|\.)blocks\.0\./) && !has(/^visual\./)) return 'dit';
   if (has(/(^|\.)condition_embedder\./)) return 'dit';
-  if (has(/^(encoder|decoder)\.(conv1|conv_in|downsamples|down_blocks)/) || has(/^decoder\.(upsamples|up_blocks)/)) return 'vae';
+  if (has(/^(encoder|decoder)\.(conv1|conv_in|downsamples|down_blocks)/) || has(/^decoder\.(upsamples|up_blocks)/))
+    return 'vae';
   if (has(/^(token_embedding|shared)\.weight$/) || has(/^encoder\.block\.0\./)) return 'umt5';
   if (has(/^visual\./) || has(/^vision_model\./)) return 'clip';
   return 'unknown';

@@ -1,12 +1,12 @@
 // `wanjs inspect`: what a checkpoint file or model folder contains, whether it
 // matches what wanjs expects, and with which configuration.
 import { existsSync, statSync } from 'node:fs';
-import { openCheckpoint, summarizeSource, type SourceSummary, type TensorSource } from '../engine/weights/index.js';
-import { detectDitConfig, ditNaming, officialShapes } from '../models/wan/dit/load.js';
+import { openCheckpoint, type SourceSummary, summarizeSource, type TensorSource } from '../engine/weights/index.js';
 import type { WanDitConfig } from '../models/wan/dit/config.js';
+import { detectDitConfig, ditNaming, officialShapes } from '../models/wan/dit/load.js';
 import { WanDiT } from '../models/wan/dit/model.js';
 import { findModelFolder, isExperts, type WeightsLocation } from '../models/wan/folder.js';
-import { identifyComponent, type ComponentKind } from './identify.js';
+import { type ComponentKind, identifyComponent } from './identify.js';
 
 export interface KeyReport {
   readonly expected: number;
@@ -33,7 +33,10 @@ export interface InspectReport {
   readonly components: readonly ComponentReport[];
 }
 
-function compareKeys(declared: ReadonlyMap<string, readonly number[]>, found: ReadonlyMap<string, readonly number[]>): KeyReport {
+function compareKeys(
+  declared: ReadonlyMap<string, readonly number[]>,
+  found: ReadonlyMap<string, readonly number[]>,
+): KeyReport {
   const missing: string[] = [];
   const wrongShape: string[] = [];
   for (const [k, s] of declared) {
@@ -62,7 +65,10 @@ async function inspectComponent(role: string, loc: WeightsLocation): Promise<Com
       const keys = compareKeys(WanDiT.declaredParams(config), officialShapes(source, naming));
       return { ...base, naming: namingText, config, keys };
     }
-    return { ...base, note: kind === 'unknown' ? 'not recognised as a Wan DiT, VAE, UMT5 or CLIP checkpoint' : undefined };
+    return {
+      ...base,
+      note: kind === 'unknown' ? 'not recognised as a Wan DiT, VAE, UMT5 or CLIP checkpoint' : undefined,
+    };
   } finally {
     await source.close();
   }

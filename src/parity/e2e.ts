@@ -8,13 +8,14 @@ import { ditConfigFromJson, type WanVersion } from '../models/wan/dit/config.js'
 import { WanDiT } from '../models/wan/dit/model.js';
 import { vaeConfigFromJson } from '../models/wan/vae/config.js';
 import { WanVae } from '../models/wan/vae/model.js';
-import { type ExpertName, denoise } from '../pipelines/denoise.js';
+import { denoise, type ExpertName } from '../pipelines/denoise.js';
 import { createScheduler, type SchedulerName } from '../schedulers/index.js';
 import { caseWeights, need } from './case-file.js';
 import type { ParityCase, ParityContext, ParityOutput } from './types.js';
 
 function obj(v: unknown, what: string, c: ParityCase): Record<string, unknown> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new WanError('E_PARITY', `${c.file}: config.${what} must be an object`);
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new WanError('E_PARITY', `${c.file}: config.${what} must be an object`);
   return v as Record<string, unknown>;
 }
 
@@ -46,7 +47,10 @@ export async function runE2eCase(c: ParityCase, ctx: ParityContext): Promise<Par
   try {
     const vae = new WanVae(vaeCfg, caseWeights(c, 'vae.'), program);
     const experts: Record<ExpertName, WanDiT> = moe
-      ? { high: new WanDiT(ditCfg, caseWeights(c, 'high_noise_model.'), program), low: new WanDiT(ditCfg, caseWeights(c, 'low_noise_model.'), program) }
+      ? {
+          high: new WanDiT(ditCfg, caseWeights(c, 'high_noise_model.'), program),
+          low: new WanDiT(ditCfg, caseWeights(c, 'low_noise_model.'), program),
+        }
       : (() => {
           const d = new WanDiT(ditCfg, caseWeights(c, 'dit.'), program);
           return { high: d, low: d };
@@ -98,16 +102,38 @@ export async function runE2eCase(c: ParityCase, ctx: ParityContext): Promise<Par
 
     const video = await vae.decode(HostTensor.f32(shape, latent), { signal: ctx.signal });
     outs.push(
-      { name: 'output.timesteps', actual: HostTensor.i64([steps], scheduler.timesteps), expected: need(c, 'output.timesteps'), atol: 0, rtol: 0 },
-      { name: 'output.sigmas', actual: HostTensor.f32([steps + 1], scheduler.sigmas), expected: need(c, 'output.sigmas') },
+      {
+        name: 'output.timesteps',
+        actual: HostTensor.i64([steps], scheduler.timesteps),
+        expected: need(c, 'output.timesteps'),
+        atol: 0,
+        rtol: 0,
+      },
+      {
+        name: 'output.sigmas',
+        actual: HostTensor.f32([steps + 1], scheduler.sigmas),
+        expected: need(c, 'output.sigmas'),
+      },
       { name: 'output.latents', actual: HostTensor.f32(shape, latent), expected: need(c, 'output.latents') },
       { name: 'output.video', actual: video, expected: need(c, 'output.video') },
     );
     if (c.tensors.has('output.expert_is_high')) {
-      outs.push({ name: 'output.expert_is_high', actual: HostTensor.i64([experts_.length], experts_), expected: need(c, 'output.expert_is_high'), atol: 0, rtol: 0 });
+      outs.push({
+        name: 'output.expert_is_high',
+        actual: HostTensor.i64([experts_.length], experts_),
+        expected: need(c, 'output.expert_is_high'),
+        atol: 0,
+        rtol: 0,
+      });
     }
     if (c.tensors.has('output.guide_scale')) {
-      outs.push({ name: 'output.guide_scale', actual: HostTensor.f32([scales.length], scales), expected: need(c, 'output.guide_scale'), atol: 0, rtol: 0 });
+      outs.push({
+        name: 'output.guide_scale',
+        actual: HostTensor.f32([scales.length], scales),
+        expected: need(c, 'output.guide_scale'),
+        atol: 0,
+        rtol: 0,
+      });
     }
     return outs;
   } finally {

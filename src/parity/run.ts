@@ -1,13 +1,13 @@
 // `wanjs parity`: run golden files through the matching runner and compare.
 import { WanError } from '../engine/errors.js';
 import { readParityCase } from './case-file.js';
+import { runClipCase } from './clip.js';
 import { type Comparison, compareTensors } from './compare.js';
 import { runDitCase } from './dit.js';
-import { runClipCase } from './clip.js';
 import { runE2eCase } from './e2e.js';
 import { runSchedCase } from './sched.js';
-import { runUmt5Case } from './umt5.js';
 import type { ParityCase, ParityContext, ParityRunner } from './types.js';
+import { runUmt5Case } from './umt5.js';
 
 export const DEFAULT_ATOL = 1e-4;
 export const DEFAULT_RTOL = 1e-4;

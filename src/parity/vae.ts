@@ -3,9 +3,8 @@
 // frame count, size), official key names, optionally under a `vae.` prefix.
 import { WanError } from '../engine/errors.js';
 import { type HostTensor, shapeText, toFloat32, toFloat64Array } from '../engine/host-tensor.js';
-import { Program } from '../engine/program.js';
 import { type VaeVersion, vaeConfigFromJson } from '../models/wan/vae/config.js';
-import { VAE_SESSIONS, WanVae } from '../models/wan/vae/model.js';
+import { WanVae } from '../models/wan/vae/model.js';
 import { caseWeights, need } from './case-file.js';
 import type { ParityCase, ParityContext, ParityOutput, ParityRunner } from './types.js';
 
@@ -33,16 +32,17 @@ function asShape(actual: HostTensor, expected: HostTensor, name: string): HostTe
 
 export const runVaeCase: ParityRunner = async (c: ParityCase, ctx: ParityContext): Promise<ParityOutput[]> => {
   let weights = caseWeights(c);
-  if (!weights.has('conv1.weight') && [...weights.keys()].some((k) => k.startsWith('vae.'))) weights = caseWeights(c, 'vae.');
+  if (!weights.has('conv1.weight') && [...weights.keys()].some((k) => k.startsWith('vae.')))
+    weights = caseWeights(c, 'vae.');
   const json: Record<string, unknown> = { ...c.config };
   for (const k of ['latents_mean', 'latents_std']) {
     const t = c.tensors.get(`input.${k}`);
     if (t) json[k] = Array.from(toFloat64Array(t));
   }
   const config = vaeConfigFromJson(json, detectVersion(c));
-  const program = new Program(ctx.runtime, { device: ctx.device, threads: ctx.threads, maxSessions: VAE_SESSIONS });
+  // The layout users get on this device (NCHWc blocks on x86 CPUs); tests also check the plain one.
+  const vae = await WanVae.create(ctx.runtime, config, weights, { device: ctx.device, threads: ctx.threads });
   try {
-    const vae = new WanVae(config, weights, program);
     const outs: ParityOutput[] = [];
     const push = (name: string, actual: HostTensor): void => {
       const expected = c.tensors.get(name);
@@ -65,6 +65,6 @@ export const runVaeCase: ParityRunner = async (c: ParityCase, ctx: ParityContext
       push('output.decoded_z_rand', await vae.decode(need(c, 'input.z_rand'), { raw: true, signal }));
     return outs;
   } finally {
-    await program.dispose();
+    await vae.dispose();
   }
 };

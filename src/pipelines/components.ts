@@ -47,15 +47,27 @@ export function vaeConfigFor(source: TensorSource, loc: WeightsLocation, version
   const dim = shape('encoder.conv1.weight')?.[0];
   const z = shape('conv2.weight')?.[0];
   const decIn = shape('decoder.head.2.weight')?.[1];
-  return vaeConfigFromJson({ ...(dim ? { dim } : {}), ...(z ? { z_dim: z } : {}), ...(version === '2.2' && decIn ? { dec_dim: decIn } : {}) }, version);
+  return vaeConfigFromJson(
+    { ...(dim ? { dim } : {}), ...(z ? { z_dim: z } : {}), ...(version === '2.2' && decIn ? { dec_dim: decIn } : {}) },
+    version,
+  );
 }
 
-export async function loadVae(loc: WeightsLocation, version: VaeVersion, program: Program, signal?: AbortSignal): Promise<WanVae> {
+export async function loadVae(
+  loc: WeightsLocation,
+  version: VaeVersion,
+  program: Program,
+  signal?: AbortSignal,
+): Promise<WanVae> {
   const source = await openCheckpoint(loc.path);
   try {
     const diffusers = source.keys().some((k) => k.startsWith('encoder.conv_in.') || k.startsWith('quant_conv.'));
     const config = vaeConfigFor(source, loc, version);
-    const keyMap = diffusers ? (version === '2.2' ? (k: string) => vae22DiffusersToOfficial(k, config.numResBlocks) : vae21DiffusersToOfficial) : undefined;
+    const keyMap = diffusers
+      ? version === '2.2'
+        ? (k: string) => vae22DiffusersToOfficial(k, config.numResBlocks)
+        : vae21DiffusersToOfficial
+      : undefined;
     const declared = new Map([...WanVae.declaredParams(config)].map(([k, shape]) => [k, { shape }]));
     const weights = await bindParameters(declared, source, { keyMap, signal });
     return new WanVae(config, weights, program);
@@ -64,7 +76,11 @@ export async function loadVae(loc: WeightsLocation, version: VaeVersion, program
   }
 }
 
-export async function loadTextEncoder(loc: WeightsLocation, program: Program, signal?: AbortSignal): Promise<Umt5Encoder> {
+export async function loadTextEncoder(
+  loc: WeightsLocation,
+  program: Program,
+  signal?: AbortSignal,
+): Promise<Umt5Encoder> {
   const source = await openCheckpoint(loc.path);
   try {
     const { config, weights } = await loadUmt5Weights(source, { signal });
@@ -74,7 +90,11 @@ export async function loadTextEncoder(loc: WeightsLocation, program: Program, si
   }
 }
 
-export async function loadImageEncoder(loc: WeightsLocation, program: Program, signal?: AbortSignal): Promise<ClipVisionEncoder> {
+export async function loadImageEncoder(
+  loc: WeightsLocation,
+  program: Program,
+  signal?: AbortSignal,
+): Promise<ClipVisionEncoder> {
   const source = await openCheckpoint(loc.path);
   try {
     if (!source.keys().some((k) => k.startsWith('visual.'))) {

@@ -36,23 +36,98 @@ export function samplingDefaults(c: WanDitConfig, experts: boolean): SamplingDef
     // The stride follows the latent channels: 48 is the Wan2.2 VAE (16×), 16 the Wan2.1 VAE (8×).
     const vaeStride = c.outDim === 48 ? ([4, 16, 16] as const) : ([4, 8, 8] as const);
     const family = c.outDim === 48 && c.dim === 3072 ? 'ti2v-5B' : 'custom';
-    return { ...COMMON, family, steps: 50, shift: 5, guideScale: g(5), frames: 121, fps: 24, width: 1280, height: 704, vaeStride };
+    return {
+      ...COMMON,
+      family,
+      steps: 50,
+      shift: 5,
+      guideScale: g(5),
+      frames: 121,
+      fps: 24,
+      width: 1280,
+      height: 704,
+      vaeStride,
+    };
   }
   if (experts && c.modelType === 'i2v') {
-    return { ...COMMON, family: 'i2v-A14B', steps: 40, shift: 5, guideScale: g(3.5), frames: 81, fps: 16, width: 1280, height: 720, boundary: 0.9 };
+    return {
+      ...COMMON,
+      family: 'i2v-A14B',
+      steps: 40,
+      shift: 5,
+      guideScale: g(3.5),
+      frames: 81,
+      fps: 16,
+      width: 1280,
+      height: 720,
+      boundary: 0.9,
+    };
   }
   if (experts) {
-    return { ...COMMON, family: 't2v-A14B', steps: 40, shift: 12, guideScale: { low: 3, high: 4 }, frames: 81, fps: 16, width: 1280, height: 720, boundary: 0.875 };
+    return {
+      ...COMMON,
+      family: 't2v-A14B',
+      steps: 40,
+      shift: 12,
+      guideScale: { low: 3, high: 4 },
+      frames: 81,
+      fps: 16,
+      width: 1280,
+      height: 720,
+      boundary: 0.875,
+    };
   }
   if (c.modelType === 'i2v' || c.modelType === 'flf2v') {
     const prefix = c.version === '2.1' ? I2V_NEGATIVE_PREFIX : '';
-    return { ...COMMON, family: 'i2v-14B', steps: 40, shift: 5, guideScale: g(5), frames: 81, fps: 16, width: 1280, height: 720, negativePrompt: prefix + DEFAULT_NEGATIVE_PROMPT };
+    return {
+      ...COMMON,
+      family: 'i2v-14B',
+      steps: 40,
+      shift: 5,
+      guideScale: g(5),
+      frames: 81,
+      fps: 16,
+      width: 1280,
+      height: 720,
+      negativePrompt: prefix + DEFAULT_NEGATIVE_PROMPT,
+    };
   }
   if (c.dim === 1536 && c.numLayers === 30) {
-    return { ...COMMON, family: 't2v-1.3B', steps: 50, shift: 5, guideScale: g(5), frames: 81, fps: 16, width: 832, height: 480 };
+    return {
+      ...COMMON,
+      family: 't2v-1.3B',
+      steps: 50,
+      shift: 5,
+      guideScale: g(5),
+      frames: 81,
+      fps: 16,
+      width: 832,
+      height: 480,
+    };
   }
-  if (c.dim === 5120) return { ...COMMON, family: 't2v-14B', steps: 50, shift: 5, guideScale: g(5), frames: 81, fps: 16, width: 1280, height: 720 };
-  return { ...COMMON, family: 'custom', steps: 50, shift: 5, guideScale: g(5), frames: 81, fps: 16, width: 832, height: 480 };
+  if (c.dim === 5120)
+    return {
+      ...COMMON,
+      family: 't2v-14B',
+      steps: 50,
+      shift: 5,
+      guideScale: g(5),
+      frames: 81,
+      fps: 16,
+      width: 1280,
+      height: 720,
+    };
+  return {
+    ...COMMON,
+    family: 'custom',
+    steps: 50,
+    shift: 5,
+    guideScale: g(5),
+    frames: 81,
+    fps: 16,
+    width: 832,
+    height: 480,
+  };
 }
 
 function g(v: number): { low: number; high: number } {

@@ -71,10 +71,14 @@ export async function denoise(o: DenoiseOptions): Promise<Float32Array> {
     const which: ExpertName = o.boundary !== undefined && ts >= o.boundary * 1000 ? 'high' : 'low';
     const model = await o.expert(which);
     const g = o.guideScale[which];
-    const x = o.y ? concatChannels(latent, o.y, [c, t, h, w], o.yChannels ?? o.y.length / (t * frame)) : HostTensor.f32([c, t, h, w], latent);
+    const x = o.y
+      ? concatChannels(latent, o.y, [c, t, h, w], o.yChannels ?? o.y.length / (t * frame))
+      : HostTensor.f32([c, t, h, w], latent);
     const tIn = o.perToken ? perTokenTimesteps(ts, [t, h, w], o.perToken.patch, o.firstFrame !== undefined) : ts;
     const run = async (cond: Conditioning): Promise<Float32Array> => {
-      const r = await model.forward([{ x, context: cond.context, clipFea: cond.clipFea, t: tIn }], { signal: o.signal });
+      const r = await model.forward([{ x, context: cond.context, clipFea: cond.clipFea, t: tIn }], {
+        signal: o.signal,
+      });
       return r.outputs[0].data as Float32Array;
     };
     const vc = await run(o.cond);

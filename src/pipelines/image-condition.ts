@@ -1,12 +1,25 @@
 // Turning the user's first frame into what each model family conditions on.
 import { HostTensor } from '../engine/host-tensor.js';
-import { bestOutputSize, type PlanarImage, type RgbFrame, resizeBicubicTorch, resizeCoverCenterCrop, rgbToPlanar } from '../media/index.js';
+import {
+  bestOutputSize,
+  type PlanarImage,
+  type RgbFrame,
+  resizeBicubicTorch,
+  resizeCoverCenterCrop,
+  rgbToPlanar,
+} from '../media/index.js';
 
 /**
  * Wan2.1 / Wan2.2 I2V latent size from the target area and the image aspect
  * (image2video.py): lat = round(⌊⌊√(A·ratio) / stride⌋ / patch⌋ · patch).
  */
-export function i2vLatentSize(w0: number, h0: number, maxArea: number, stride: number, patch: number): [number, number] {
+export function i2vLatentSize(
+  w0: number,
+  h0: number,
+  maxArea: number,
+  stride: number,
+  patch: number,
+): [number, number] {
   const ar = h0 / w0;
   const latH = Math.round(Math.floor(Math.floor(Math.sqrt(maxArea * ar) / stride) / patch) * patch);
   const latW = Math.round(Math.floor(Math.floor(Math.sqrt(maxArea / ar) / stride) / patch) * patch);

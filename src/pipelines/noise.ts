@@ -23,11 +23,15 @@ function mulhilo(a: number, b: number): [number, number] {
   const m2 = a0 * b1;
   const mid = (m1 % 65536) * 65536 + (m2 % 65536) * 65536 + a0 * b0;
   const hi = a1 * b1 + Math.floor(m1 / 65536) + Math.floor(m2 / 65536) + Math.floor(mid / 4294967296);
-  return [hi >>> 0, mid % 4294967296 >>> 0];
+  return [hi >>> 0, (mid % 4294967296) >>> 0];
 }
 
 /** One Philox4x32-10 block for counter (c0..c3) and key (k0, k1). */
-export function philox4x32(c: readonly [number, number, number, number], k0: number, k1: number): [number, number, number, number] {
+export function philox4x32(
+  c: readonly [number, number, number, number],
+  k0: number,
+  k1: number,
+): [number, number, number, number] {
   let [x0, x1, x2, x3] = c;
   for (let r = 0; r < 10; r++) {
     const [hi0, lo0] = mulhilo(M0, x0);
@@ -42,7 +46,7 @@ export function philox4x32(c: readonly [number, number, number, number], k0: num
 /** `n` standard normals for `seed` (an integer in [0, 2^53)). */
 export function gaussianNoise(seed: number, n: number): Float32Array {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
-  const k0 = seed % 4294967296 >>> 0;
+  const k0 = (seed % 4294967296) >>> 0;
   const k1 = Math.floor(seed / 4294967296) >>> 0;
   const out = new Float32Array(n);
   for (let i = 0, block = 0; i < n; block++) {

@@ -27,13 +27,16 @@ function positiveInt(name: string, v: number): number {
 
 /** `multiple`: the pixel granularity (VAE stride × patch size): 16, or 32 for TI2V-5B. */
 export function resolveSettings(req: GenerateRequest, d: SamplingDefaults, multiple: number): RunSettings {
-  if (typeof req.prompt !== 'string' || req.prompt.trim() === '') throw new InputError('prompt must be a non-empty string');
+  if (typeof req.prompt !== 'string' || req.prompt.trim() === '')
+    throw new InputError('prompt must be a non-empty string');
   const frames = positiveInt('frames', req.frames ?? d.frames);
   if ((frames - 1) % 4 !== 0) throw new InputError(`frames must be 4n+1 (1, 5, 9, …, 81), got ${frames}`);
   const width = positiveInt('width', req.width ?? d.width);
   const height = positiveInt('height', req.height ?? d.height);
   if (width % multiple !== 0 || height % multiple !== 0) {
-    throw new InputError(`size ${width}*${height} must be a multiple of ${multiple} in both width and height for this model`);
+    throw new InputError(
+      `size ${width}*${height} must be a multiple of ${multiple} in both width and height for this model`,
+    );
   }
   const steps = positiveInt('steps', req.steps ?? d.steps);
   const shift = req.shift ?? (d.family === 'i2v-14B' && width * height === 832 * 480 ? 3 : d.shift);
@@ -41,14 +44,17 @@ export function resolveSettings(req: GenerateRequest, d: SamplingDefaults, multi
   const g = req.guideScale ?? d.guideScale;
   const guide = typeof g === 'number' ? { low: g, high: g } : g;
   for (const [k, v] of Object.entries(guide)) {
-    if (!Number.isFinite(v) || v < 0) throw new InputError(`guide scale (${k}) must be a non-negative number, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new InputError(`guide scale (${k}) must be a non-negative number, got ${v}`);
   }
   const seed = req.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer, got ${seed}`);
   const sampler = req.sampler ?? d.sampler;
-  if (!SAMPLERS.includes(sampler)) throw new InputError(`sampler must be one of ${SAMPLERS.join(', ')}, got '${sampler}'`);
+  if (!SAMPLERS.includes(sampler))
+    throw new InputError(`sampler must be one of ${SAMPLERS.join(', ')}, got '${sampler}'`);
   const boundary = req.boundary ?? d.boundary;
-  if (boundary !== undefined && !(boundary >= 0 && boundary <= 1)) throw new InputError(`boundary must be in [0, 1], got ${boundary}`);
+  if (boundary !== undefined && !(boundary >= 0 && boundary <= 1))
+    throw new InputError(`boundary must be in [0, 1], got ${boundary}`);
   return {
     prompt: req.prompt,
     negativePrompt: req.negativePrompt ?? d.negativePrompt,

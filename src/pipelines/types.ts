@@ -32,7 +32,14 @@ export interface RgbImage {
   readonly data: Uint8Array;
 }
 
-export type Phase = 'loading' | 'text-encoding' | 'image-encoding' | 'denoising' | 'decoding' | 'encoding-video' | 'done';
+export type Phase =
+  | 'loading'
+  | 'text-encoding'
+  | 'image-encoding'
+  | 'denoising'
+  | 'decoding'
+  | 'encoding-video'
+  | 'done';
 
 export interface ProgressEvent {
   readonly phase: Phase;

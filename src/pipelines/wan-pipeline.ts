@@ -1,27 +1,27 @@
 // WanPipeline: prompt (and optionally a first frame) in, video tensor out, the
 // way the official generate loops do it, with components loaded one after the
 // other so peak memory is the largest component rather than their sum.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError, InputError, throwIfAborted } from '../engine/errors.js';
 import { HostTensor } from '../engine/host-tensor.js';
 import { Program } from '../engine/program.js';
 import type { Device, Runtime } from '../engine/runtime/runtime.js';
 import { openCheckpoint } from '../engine/weights/index.js';
-import { readImage, readImageRgb, type RgbFrame, rgbToPlanar } from '../media/index.js';
+import { type RgbFrame, readImage, readImageRgb, rgbToPlanar } from '../media/index.js';
+import type { ClipVisionEncoder } from '../models/wan/clip/model.js';
 import type { WanDitConfig } from '../models/wan/dit/config.js';
 import { detectDitConfig, loadDit } from '../models/wan/dit/load.js';
 import { WanDiT } from '../models/wan/dit/model.js';
 import { findModelFolder, isExperts, type ModelFolder, type WeightsLocation } from '../models/wan/folder.js';
 import { PromptEmbeddingCache } from '../models/wan/prompt-cache.js';
-import { createScheduler } from '../schedulers/index.js';
-import { loadTokenizer, Umt5PromptTokenizer } from '../tokenizers/index.js';
-import type { ClipVisionEncoder } from '../models/wan/clip/model.js';
 import type { Umt5Encoder } from '../models/wan/umt5/model.js';
 import type { WanVae } from '../models/wan/vae/model.js';
+import { createScheduler } from '../schedulers/index.js';
+import { loadTokenizer, Umt5PromptTokenizer } from '../tokenizers/index.js';
 import { loadImageEncoder, loadTextEncoder, loadVae } from './components.js';
-import { samplingDefaults, type SamplingDefaults } from './defaults.js';
-import { denoise, type Denoiser, type ExpertName } from './denoise.js';
+import { type SamplingDefaults, samplingDefaults } from './defaults.js';
+import { type Denoiser, denoise, type ExpertName } from './denoise.js';
 import { i2vConditionVideo, i2vLatentSize, i2vMask, ti2vFirstFrame } from './image-condition.js';
 import { gaussianNoise } from './noise.js';
 import { resolveSettings } from './resolve.js';
@@ -113,7 +113,9 @@ export class WanPipeline {
       await src.close();
     }
     if (config.version === '2.1' && (config.modelType === 'i2v' || config.modelType === 'flf2v') && !folder.clip) {
-      throw new InputError(`model folder '${dir}' holds a Wan2.1 image-to-video DiT but no CLIP image encoder (models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth)`);
+      throw new InputError(
+        `model folder '${dir}' holds a Wan2.1 image-to-video DiT but no CLIP image encoder (models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth)`,
+      );
     }
     let defaults = samplingDefaults(config, isExperts(d));
     if (folder.boundaryRatio !== undefined) defaults = { ...defaults, boundary: folder.boundaryRatio };
@@ -122,7 +124,11 @@ export class WanPipeline {
     if (existsSync(extra)) {
       const fd = JSON.parse(readFileSync(extra, 'utf8')) as FolderDefaults;
       const s = fd.sampling ?? {};
-      defaults = { ...defaults, ...s, guideScale: s.guideScale === undefined ? defaults.guideScale : { low: s.guideScale, high: s.guideScale } };
+      defaults = {
+        ...defaults,
+        ...s,
+        guideScale: s.guideScale === undefined ? defaults.guideScale : { low: s.guideScale, high: s.guideScale },
+      };
       name = fd.name ?? name;
     }
     return new WanPipeline(folderComponents(folder, config, defaults, name), opts);
@@ -150,7 +156,8 @@ export class WanPipeline {
         phaseStart = now;
       }
       const elapsedS = (now - t0) / 1000;
-      const etaS = step !== undefined && total && step > 0 ? ((now - phaseStart) / 1000 / step) * (total - step) : undefined;
+      const etaS =
+        step !== undefined && total && step > 0 ? ((now - phaseStart) / 1000 / step) * (total - step) : undefined;
       gopts.onProgress?.({ phase: p, step, total, elapsedS, etaS, detail });
     };
 
@@ -158,7 +165,9 @@ export class WanPipeline {
     const multiple = this.defaults.vaeStride[1] * c.patchSize[1];
     const s = resolveSettings(req, this.defaults, multiple);
     if (this.task === 't2v' && req.image !== undefined) {
-      throw new InputError(`model '${this.name}' is text-to-video and cannot take an image; use an I2V or TI2V-5B model`);
+      throw new InputError(
+        `model '${this.name}' is text-to-video and cannot take an image; use an I2V or TI2V-5B model`,
+      );
     }
     if (this.task === 'i2v' && req.image === undefined) {
       throw new InputError(`model '${this.name}' is image-to-video: give a first frame (--image)`);
@@ -192,9 +201,11 @@ export class WanPipeline {
         await this.#release('vae');
       } else {
         const img = typeof req.image === 'string' ? await readImage(req.image) : rgbToPlanar(req.image as RgbFrame);
-        if (img.width < 16 || img.height < 16) throw new InputError(`image ${imageName} is ${img.width}x${img.height}; at least 16x16 is needed`);
+        if (img.width < 16 || img.height < 16)
+          throw new InputError(`image ${imageName} is ${img.width}x${img.height}; at least 16x16 is needed`);
         [latH, latW] = i2vLatentSize(img.width, img.height, s.width * s.height, hs, c.patchSize[1]);
-        if (latH < c.patchSize[1] || latW < c.patchSize[2]) throw new InputError(`image ${imageName}: its aspect ratio is too extreme for a ${s.width}*${s.height} area`);
+        if (latH < c.patchSize[1] || latW < c.patchSize[2])
+          throw new InputError(`image ${imageName}: its aspect ratio is too extreme for a ${s.width}*${s.height} area`);
         [height, width] = [latH * hs, latW * ws];
         const vae = await this.#vae(signal);
         const cond = await vae.encode(i2vConditionVideo(img, s.frames, height, width), { signal });
@@ -213,10 +224,14 @@ export class WanPipeline {
 
     // 3. Noise (portable Philox; see noise.ts) and the first-frame mix for TI2V
     const shape: [number, number, number, number] = [c.outDim, latT, latH, latW];
-    const initial = gaussianNoise(s.seed, shape.reduce((a, b) => a * b, 1));
+    const initial = gaussianNoise(
+      s.seed,
+      shape.reduce((a, b) => a * b, 1),
+    );
     if (firstFrame) {
       const frame = latH * latW;
-      for (let ch = 0; ch < c.outDim; ch++) initial.set(firstFrame.subarray(ch * frame, (ch + 1) * frame), ch * latT * frame);
+      for (let ch = 0; ch < c.outDim; ch++)
+        initial.set(firstFrame.subarray(ch * frame, (ch + 1) * frame), ch * latT * frame);
     }
 
     // 4. Denoising, one expert resident at a time
@@ -236,7 +251,13 @@ export class WanPipeline {
       firstFrame,
       perToken: c.version === '2.2' ? { patch: c.patchSize } : undefined,
       signal,
-      onStep: (st) => emit('denoising', st.index + 1, st.total, `t=${st.timestep}${this.components.experts ? ` expert=${st.expert}` : ''}`),
+      onStep: (st) =>
+        emit(
+          'denoising',
+          st.index + 1,
+          st.total,
+          `t=${st.timestep}${this.components.experts ? ` expert=${st.expert}` : ''}`,
+        ),
     });
     await this.#release('dit-high');
     await this.#release('dit-low');
@@ -307,7 +328,8 @@ export class WanPipeline {
   }
 
   async #expert(which: ExpertName, signal?: AbortSignal): Promise<Denoiser> {
-    if (!this.components.experts) return this.#loadResident('dit-low', () => this.components.dit('low', this.#program, signal));
+    if (!this.components.experts)
+      return this.#loadResident('dit-low', () => this.components.dit('low', this.#program, signal));
     // Only one expert resident at a time: free the other before loading this one.
     await this.#release(which === 'high' ? 'dit-low' : 'dit-high', true);
     return this.#loadResident(`dit-${which}`, () => this.components.dit(which, this.#program, signal));
@@ -336,7 +358,12 @@ export class WanPipeline {
 }
 
 /** Components read from a model folder on disk. */
-export function folderComponents(folder: ModelFolder, config: WanDitConfig, defaults: SamplingDefaults, name: string): PipelineComponents {
+export function folderComponents(
+  folder: ModelFolder,
+  config: WanDitConfig,
+  defaults: SamplingDefaults,
+  name: string,
+): PipelineComponents {
   const d = folder.dit;
   const clip = folder.clip;
   return {

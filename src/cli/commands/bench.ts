@@ -1,7 +1,7 @@
 // wanjs bench <what>: benchmarks that print one JSON line (never run as tests).
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../engine/errors.js';
 import { benchDit } from '../../bench/dit.js';
+import { InputError } from '../../engine/errors.js';
 import { ditConfigFromJson, isPresetName, WAN_PRESETS, type WanDitConfig } from '../../models/wan/dit/config.js';
 import { intFlag, parse, str } from '../args.js';
 import { parseDevice } from '../device.js';
@@ -14,7 +14,10 @@ export const BENCH_DIT_USAGE = `wanjs bench dit (--preset NAME | --config JSON|F
 function configFrom(preset: string | undefined, config: string | undefined): WanDitConfig {
   let base: WanDitConfig | undefined;
   if (preset !== undefined) {
-    if (!isPresetName(preset)) throw new InputError(`--preset: unknown preset '${preset}' (choose one of: ${Object.keys(WAN_PRESETS).join(', ')})`);
+    if (!isPresetName(preset))
+      throw new InputError(
+        `--preset: unknown preset '${preset}' (choose one of: ${Object.keys(WAN_PRESETS).join(', ')})`,
+      );
     base = WAN_PRESETS[preset];
   }
   if (config === undefined) {
@@ -28,7 +31,8 @@ function configFrom(preset: string | undefined, config: string | undefined): Wan
   } catch (e) {
     throw new InputError(`--config: not valid JSON (${(e as Error).message})`);
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new InputError('--config: expected a JSON object');
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new InputError('--config: expected a JSON object');
   return ditConfigFromJson(json as Record<string, unknown>, base);
 }
 
@@ -56,7 +60,8 @@ export const benchDitCommand: Command = async (argv, io: CliIo) => {
     return 0;
   }
   let config = configFrom(str(values.preset), str(values.config));
-  if (values['num-layers'] !== undefined) config = { ...config, numLayers: intFlag('num-layers', str(values['num-layers']), 1, 0) };
+  if (values['num-layers'] !== undefined)
+    config = { ...config, numLayers: intFlag('num-layers', str(values['num-layers']), 1, 0) };
   const res = await benchDit(await io.runtime(), {
     config,
     frames: intFlag('frames', str(values.frames), 17),
@@ -114,7 +119,8 @@ export const benchGenerateCommand: Command = async (argv, io: CliIo) => {
   }
   const preset = str(values.preset);
   let config = configFrom(preset, str(values.config));
-  if (values['num-layers'] !== undefined) config = { ...config, numLayers: intFlag('num-layers', str(values['num-layers']), 1, 0) };
+  if (values['num-layers'] !== undefined)
+    config = { ...config, numLayers: intFlag('num-layers', str(values['num-layers']), 1, 0) };
   const size = /^(\d+)[*x](\d+)$/.exec(str(values.size) ?? '416*240');
   if (!size) throw new InputError(`--size: expected W*H, got '${str(values.size)}'`);
   const { benchGenerate } = await import('../../bench/generate.js');

@@ -70,7 +70,8 @@ export function generateCommand(deps: GenerateCommandDeps = {}) {
     const model = str(values.model) ?? deps.builtinModel;
     if (!model) throw new InputError('--model DIR is required (no built-in model is installed)');
     const memory = str(values.memory) ?? 'sequential';
-    if (memory !== 'sequential' && memory !== 'resident') throw new InputError(`--memory: expected sequential or resident, got '${memory}'`);
+    if (memory !== 'sequential' && memory !== 'resident')
+      throw new InputError(`--memory: expected sequential or resident, got '${memory}'`);
     const sampler = str(values.sampler);
     const size = values.size === undefined ? {} : parseSize(str(values.size) as string);
     const req: GenerateRequest = {
@@ -88,7 +89,9 @@ export function generateCommand(deps: GenerateCommandDeps = {}) {
     };
     const output = str(values.output) ?? 'out.mp4';
     const json = values.json === true;
-    const onProgress = json ? (e: ProgressEvent) => io.out(JSON.stringify({ event: 'progress', ...e })) : progressPrinter(io);
+    const onProgress = json
+      ? (e: ProgressEvent) => io.out(JSON.stringify({ event: 'progress', ...e }))
+      : progressPrinter(io);
     const pipe = await WanPipeline.open(model, {
       runtime: await io.runtime(),
       device: parseDevice(str(values.device)),
@@ -109,7 +112,10 @@ export function generateCommand(deps: GenerateCommandDeps = {}) {
       });
       const timings = { ...res.timings, 'encoding-video': performance.now() - t };
       if (json) io.out(JSON.stringify({ event: 'result', output, settings: res.settings, timings, video: written }));
-      else io.out(`wrote ${output} (${res.shape[1]} frames, ${res.shape[3]}x${res.shape[2]}, ${res.fps} fps, seed ${res.settings.seed})`);
+      else
+        io.out(
+          `wrote ${output} (${res.shape[1]} frames, ${res.shape[3]}x${res.shape[2]}, ${res.fps} fps, seed ${res.settings.seed})`,
+        );
       return 0;
     } finally {
       await pipe.dispose();

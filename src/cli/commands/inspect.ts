@@ -1,5 +1,5 @@
 // wanjs inspect PATH: detected model, configuration, size and key mismatches.
-import { inspectPath, type ComponentReport } from '../../inspect/inspect.js';
+import { type ComponentReport, inspectPath } from '../../inspect/inspect.js';
 import { parse } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -18,12 +18,16 @@ function printComponent(c: ComponentReport, io: CliIo): void {
     .join(', ');
   io.out(`${c.role}: ${c.path}`);
   io.out(`  kind: ${c.kind}${c.naming ? `, ${c.naming} key names` : ''}, format ${c.format}`);
-  io.out(`  ${c.summary.tensors} tensors, ${c.summary.parameters.toLocaleString('en-US')} parameters, ${mb(c.summary.bytes)} (${dt})`);
+  io.out(
+    `  ${c.summary.tensors} tensors, ${c.summary.parameters.toLocaleString('en-US')} parameters, ${mb(c.summary.bytes)} (${dt})`,
+  );
   if (c.config) io.out(`  config: ${JSON.stringify(c.config)}`);
   if (c.keys) {
     const k = c.keys;
     const ok = !k.missing.length && !k.unexpected.length && !k.wrongShape.length;
-    io.out(`  keys: ${ok ? `all ${k.expected} expected parameters present` : `${k.missing.length} missing, ${k.unexpected.length} unexpected, ${k.wrongShape.length} of the wrong shape (of ${k.expected} expected)`}`);
+    io.out(
+      `  keys: ${ok ? `all ${k.expected} expected parameters present` : `${k.missing.length} missing, ${k.unexpected.length} unexpected, ${k.wrongShape.length} of the wrong shape (of ${k.expected} expected)`}`,
+    );
     for (const m of k.missing.slice(0, 20)) io.out(`    missing: ${m}`);
     for (const u of k.unexpected.slice(0, 20)) io.out(`    unexpected: ${u}`);
     for (const w of k.wrongShape.slice(0, 20)) io.out(`    wrong shape: ${w}`);
@@ -43,6 +47,8 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
     if (report.layout) io.out(`model folder: ${report.path} (${report.layout} layout)`);
     for (const c of report.components) printComponent(c, io);
   }
-  const bad = report.components.some((c) => c.kind === 'unknown' || (c.keys && (c.keys.missing.length || c.keys.wrongShape.length)));
+  const bad = report.components.some(
+    (c) => c.kind === 'unknown' || (c.keys && (c.keys.missing.length || c.keys.wrongShape.length)),
+  );
   return bad ? 1 : 0;
 }

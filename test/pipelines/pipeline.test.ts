@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CancelledError, InputError } from '../../src/engine/errors.js';
+import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
+import { WanPipeline } from '../../src/pipelines/wan-pipeline.js';
+import { writeTinyModelFolder } from '../../src/testing/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'wanjs-pipeline-'));
+const runtime = new OrtNodeRuntime();
+let t2v = '';
+let i2v = '';
+
+describe('WanPipeline', () => {
+  before(async () => {
+    t2v = (await writeTinyModelFolder(join(root, 't2v'), { kind: 't2v-2.1', layout: 'official', seed: 5 })).root;
+    i2v = (await writeTinyModelFolder(join(root, 'i2v'), { kind: 'i2v-a14b', layout: 'official', seed: 6 })).root;
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  const small = { frames: 5, width: 32, height: 32, steps: 3 } as const;
+
+  it('same seed gives bit-identical videos; another seed differs', async () => {
+    const pipe = await WanPipeline.open(t2v, { runtime });
+    const a = await pipe.generate({ prompt: 'a blue square', seed: 11, ...small });
+    const b = await pipe.generate({ prompt: 'a blue square', seed: 11, ...small });
+    const c = await pipe.generate({ prompt: 'a blue square', seed: 12, ...small });
+    assert.deepEqual(a.video, b.video);
+    assert.notDeepEqual(a.video, c.video);
+    assert.equal(a.settings.noise, 'philox4x32-10 + box-muller, float32');
+    await pipe.dispose();
+  });
+
+  it('cancels between steps with CancelledError, and the pipeline stays usable', async () => {
+    const pipe = await WanPipeline.open(t2v, { runtime });
+    const ctl = new AbortController();
+    let steps = 0;
+    await assert.rejects(
+      pipe.generate(
+        { prompt: 'a green triangle', ...small, steps: 6 },
+        {
+          signal: ctl.signal,
+          onProgress: (e) => {
+            if (e.phase === 'denoising' && (e.step ?? 0) >= 2) {
+              steps = e.step ?? 0;
+              ctl.abort();
+            }
+          },
+        },
+      ),
+      CancelledError,
+    );
+    assert.ok(steps >= 2 && steps < 6, `stopped after step ${steps}`);
+    const r = await pipe.generate({ prompt: 'a green triangle', ...small });
+    assert.equal(r.shape[1], 5);
+    await pipe.dispose();
+  });
+
+  it('checks the task: image-to-video needs an image, text-to-video refuses one', async () => {
+    const pi = await WanPipeline.open(i2v, { runtime });
+    await assert.rejects(
+      pi.generate({ prompt: 'x', ...small }),
+      (e: unknown) => e instanceof InputError && /give a first frame/.test(e.message),
+    );
+    const pt = await WanPipeline.open(t2v, { runtime });
+    await assert.rejects(
+      pt.generate({ prompt: 'x', ...small, image: { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) } }),
+      /cannot take an image/,
+    );
+  });
+
+  it('reports an unreadable image by name', async () => {
+    const bad = join(root, 'not-an-image.png');
+    writeFileSync(bad, 'hello');
+    const pi = await WanPipeline.open(i2v, { runtime });
+    await assert.rejects(pi.generate({ prompt: 'x', ...small, image: bad }), /not-an-image\.png/);
+  });
+
+  it('validates numbers with the field name', async () => {
+    const pipe = await WanPipeline.open(t2v, { runtime });
+    await assert.rejects(pipe.generate({ prompt: 'x', ...small, frames: 6 }), /frames must be 4n\+1/);
+    await assert.rejects(pipe.generate({ prompt: 'x', ...small, width: 33 }), /multiple of 16/);
+    await assert.rejects(pipe.generate({ prompt: 'x', ...small, seed: -1 }), /seed must be a non-negative integer/);
+    await assert.rejects(pipe.generate({ prompt: 'x', ...small, steps: 0 }), /steps must be a positive integer/);
+    await assert.rejects(pipe.generate({ prompt: '  ', ...small }), /prompt must be a non-empty string/);
+    await assert.rejects(pipe.generate({ prompt: 'x', ...small, shift: 0 }), /shift must be a positive number/);
+  });
+});
