@@ -76,7 +76,9 @@ export async function runDitCase(c: ParityCase, ctx: ParityContext): Promise<Par
     const names = perSampleNames(c, 'output.out');
     const outs: ParityOutput[] = [];
     if (names.length === b)
-      names.forEach((n, i) => outs.push({ name: n, actual: res.outputs[i], expected: need(c, n) }));
+      names.forEach((n, i) => {
+        outs.push({ name: n, actual: res.outputs[i], expected: need(c, n) });
+      });
     else if (names.length === 1 && b > 1) {
       const stacked = stack(res.outputs);
       outs.push({ name: names[0], actual: stacked, expected: need(c, names[0]) });

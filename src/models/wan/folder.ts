@@ -30,7 +30,9 @@ export interface ModelFolder {
   readonly boundaryRatio?: number;
 }
 
-export function isExperts(d: ModelFolder['dit']): d is { readonly high: WeightsLocation; readonly low: WeightsLocation } {
+export function isExperts(
+  d: ModelFolder['dit'],
+): d is { readonly high: WeightsLocation; readonly low: WeightsLocation } {
   return 'high' in d;
 }
 
@@ -39,19 +41,25 @@ const OFFICIAL_CLIP = 'models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth';
 
 /** Detects the layout of `root` and locates every component; errors name what is missing. */
 export function findModelFolder(root: string): ModelFolder {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(`model folder '${root}' does not exist or is not a directory`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new InputError(`model folder '${root}' does not exist or is not a directory`);
   return existsSync(join(root, 'model_index.json')) ? diffusersFolder(root) : officialFolder(root);
 }
 
 function officialFolder(root: string): ModelFolder {
   const high = join(root, 'high_noise_model');
   const low = join(root, 'low_noise_model');
-  const dit = existsSync(high) || existsSync(low)
-    ? { high: weightsIn(high, 'the high-noise expert'), low: weightsIn(low, 'the low-noise expert') }
-    : weightsIn(root, 'the DiT', ['diffusion_pytorch_model']);
+  const dit =
+    existsSync(high) || existsSync(low)
+      ? { high: weightsIn(high, 'the high-noise expert'), low: weightsIn(low, 'the low-noise expert') }
+      : weightsIn(root, 'the DiT', ['diffusion_pytorch_model']);
   const vae21 = join(root, 'Wan2.1_VAE.pth');
   const vae22 = join(root, 'Wan2.2_VAE.pth');
-  const vae = existsSync(vae22) ? { path: vae22, version: '2.2' as const } : existsSync(vae21) ? { path: vae21, version: '2.1' as const } : undefined;
+  const vae = existsSync(vae22)
+    ? { path: vae22, version: '2.2' as const }
+    : existsSync(vae21)
+      ? { path: vae21, version: '2.1' as const }
+      : undefined;
   if (!vae) throw missing(root, 'the VAE', ['Wan2.1_VAE.pth', 'Wan2.2_VAE.pth']);
   const t5 = join(root, OFFICIAL_T5);
   if (!existsSync(t5)) throw missing(root, 'the text encoder', [OFFICIAL_T5]);
@@ -66,7 +74,12 @@ function officialFolder(root: string): ModelFolder {
     textEncoder: { path: t5 },
     tokenizer: tok,
     // clip_config.json is a wanjs extension for non-default (e.g. tiny) image encoders.
-    clip: existsSync(clip) ? { path: clip, configPath: existsSync(join(root, 'clip_config.json')) ? join(root, 'clip_config.json') : undefined } : undefined,
+    clip: existsSync(clip)
+      ? {
+          path: clip,
+          configPath: existsSync(join(root, 'clip_config.json')) ? join(root, 'clip_config.json') : undefined,
+        }
+      : undefined,
   };
 }
 
@@ -80,10 +93,15 @@ function diffusersFolder(root: string): ModelFolder {
   const t2 = join(root, 'transformer_2');
   const hasT2 = existsSync(t2) && Array.isArray(index.transformer_2) && index.transformer_2[0] !== null;
   const dit = hasT2
-    ? { high: weightsIn(join(root, 'transformer'), 'the high-noise transformer'), low: weightsIn(t2, 'the low-noise transformer') }
+    ? {
+        high: weightsIn(join(root, 'transformer'), 'the high-noise transformer'),
+        low: weightsIn(t2, 'the low-noise transformer'),
+      }
     : weightsIn(join(root, 'transformer'), 'the transformer');
   const vaeLoc = weightsIn(join(root, 'vae'), 'the VAE');
-  const vaeCfg = vaeLoc.configPath ? (JSON.parse(readFileSync(vaeLoc.configPath, 'utf8')) as Record<string, unknown>) : {};
+  const vaeCfg = vaeLoc.configPath
+    ? (JSON.parse(readFileSync(vaeLoc.configPath, 'utf8')) as Record<string, unknown>)
+    : {};
   const version = vaeCfg.z_dim === 48 || vaeCfg.patch_size === 2 ? '2.2' : '2.1';
   const imageEncoder = join(root, 'image_encoder');
   const boundary = typeof index.boundary_ratio === 'number' ? index.boundary_ratio : undefined;
@@ -112,7 +130,8 @@ function weightsIn(dir: string, what: string, prefer: readonly string[] = []): W
   const index = pick((f) => f.endsWith('.safetensors.index.json'));
   if (index) return { path: join(dir, index), configPath };
   const st = files.filter((f) => f.endsWith('.safetensors'));
-  if (st.length > 1) throw new InputError(`${what}: '${dir}' has ${st.length} .safetensors files but no *.safetensors.index.json`);
+  if (st.length > 1)
+    throw new InputError(`${what}: '${dir}' has ${st.length} .safetensors files but no *.safetensors.index.json`);
   const single = st[0] ?? pick((f) => f.endsWith('.pth') || f.endsWith('.pt') || f.endsWith('.bin'));
   if (!single) throw missing(dir, what, ['*.safetensors', '*.safetensors.index.json', '*.pth']);
   return { path: join(dir, single), configPath };

@@ -26,7 +26,16 @@ export function diffusersDitConfig(j: Readonly<Record<string, unknown>>): Record
     eps: j.eps,
     cross_attn_norm: j.cross_attn_norm,
     qk_norm: j.qk_norm !== null && j.qk_norm !== undefined && j.qk_norm !== false,
-    model_type: typeof imageDim === 'number' ? (typeof j.pos_embed_seq_len === 'number' ? 'flf2v' : 'i2v') : inDim === 36 ? 'i2v' : inDim === 48 ? 'ti2v' : 't2v',
+    model_type:
+      typeof imageDim === 'number'
+        ? typeof j.pos_embed_seq_len === 'number'
+          ? 'flf2v'
+          : 'i2v'
+        : inDim === 36
+          ? 'i2v'
+          : inDim === 48
+            ? 'ti2v'
+            : 't2v',
   };
 }
 
@@ -34,7 +43,8 @@ export function diffusersDitConfig(j: Readonly<Record<string, unknown>>): Record
 export function ditConfigFromFile(json: Readonly<Record<string, unknown>>, version?: WanVersion): WanDitConfig {
   const isDiffusers = json._class_name === 'WanTransformer3DModel' || 'num_attention_heads' in json;
   const kw = isDiffusers ? diffusersDitConfig(json) : json;
-  const v = version ?? (isDiffusers && kw.model_type === 'i2v' && typeof json.image_dim !== 'number' ? '2.2' : undefined);
+  const v =
+    version ?? (isDiffusers && kw.model_type === 'i2v' && typeof json.image_dim !== 'number' ? '2.2' : undefined);
   return ditConfigFromJson(kw, undefined, v ?? defaultVersion(kw));
 }
 
@@ -63,10 +73,21 @@ export function ditConfigFromShapes(
   const patch = [pe[2], pe[3], pe[4]];
   const outDim = get('head.head.weight')[0] / (patch[0] * patch[1] * patch[2]);
   const headDim = opts.headDim ?? 128;
-  if (dim % headDim !== 0) throw new InputError(`cannot infer the head count: dim ${dim} is not a multiple of head dim ${headDim}; give a config.json`);
+  if (dim % headDim !== 0)
+    throw new InputError(
+      `cannot infer the head count: dim ${dim} is not a multiple of head dim ${headDim}; give a config.json`,
+    );
   const hasImg = shapes.has('img_emb.proj.1.weight');
   const inDim = pe[1];
-  const modelType = hasImg ? (shapes.has('img_emb.emb_pos') ? 'flf2v' : 'i2v') : inDim === 36 ? 'i2v' : inDim === 48 ? 'ti2v' : 't2v';
+  const modelType = hasImg
+    ? shapes.has('img_emb.emb_pos')
+      ? 'flf2v'
+      : 'i2v'
+    : inDim === 36
+      ? 'i2v'
+      : inDim === 48
+        ? 'ti2v'
+        : 't2v';
   const version: WanVersion = opts.version ?? (hasImg ? '2.1' : modelType === 't2v' ? '2.1' : '2.2');
   return ditConfigFromJson(
     {
