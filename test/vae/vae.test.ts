@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { InputError } from '../../src/engine/errors.js';
+import { HostTensor } from '../../src/engine/host-tensor.js';
+import { Program } from '../../src/engine/program.js';
+import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
+import { caseWeights, readParityCase } from '../../src/parity/case-file.js';
+import { compareTensors } from '../../src/parity/compare.js';
+import { runVaeCase } from '../../src/parity/vae.js';
+import {
+  type WanVaeConfig,
+  WAN21_VAE,
+  WAN22_VAE,
+  spatialCompression,
+  vaeConfigFromJson,
+} from '../../src/models/wan/vae/config.js';
+import { VAE_SESSIONS, WanVae } from '../../src/models/wan/vae/model.js';
+import { spans } from '../../src/models/wan/vae/tiling.js';
+
+const runtime = new OrtNodeRuntime();
+const dirs = ['test/fixtures/golden', 'test/fixtures/golden-extra'];
+const files = dirs.flatMap((d) =>
+  existsSync(d)
+    ? readdirSync(d)
+        .filter((f) => /^vae2[12].*\.safetensors$/.test(f))
+        .map((f) => join(d, f))
+    : [],
+);
+
+function maxAbsDiff(a: HostTensor, b: HostTensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  let m = 0;
+  const x = a.data as Float32Array;
+  const y = b.data as Float32Array;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+  return m;
+}
+
+/** Deterministic pseudo-random floats in [lo, hi). */
+function uniform(shape: number[], seed: number, lo = -1, hi = 1): HostTensor<'float32'> {
+  let s = seed >>> 0 || 1;
+  const n = shape.reduce((p, q) => p * q, 1);
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    d[i] = lo + ((s >>> 0) / 4294967296) * (hi - lo);
+  }
+  return HostTensor.f32(shape, d);
+}
+
+test('the vae21 and vae22 golden cases are present', () => {
+  for (const c of ['vae21', 'vae22']) assert.ok(files.includes(join('test/fixtures/golden', `${c}.safetensors`)), c);
+});
+
+for (const file of files) {
+  test(`VAE parity: ${file}`, async () => {
+    const c = await readParityCase(file);
+    const outs = await runVaeCase(c, { runtime, device: 'cpu', threads: 2, inter: true });
+    const names = outs.map((o) => o.name);
+    for (const n of ['output.latent', 'output.decoded', 'output.latent_image', 'output.latent_i2v_cond']) {
+      if (c.tensors.has(n)) assert.ok(names.includes(n), `compares ${n}`);
+    }
+    assert.ok(names.some((n) => n.startsWith('inter.encoder_chunk')), 'compares the per-chunk encoder outputs');
+    for (const o of outs) {
+      const r = compareTensors(o.name, o.actual, o.expected, 1e-4, 1e-4);
+      assert.ok(r.pass, `${o.name}: max_abs ${r.maxAbs} rel ${r.rel}`);
+    }
+  });
+}
+
+test('presets: real parameter counts and config parsing', () => {
+  const count = (c: WanVaeConfig): number => {
+    let n = 0;
+    for (const s of WanVae.declaredParams(c).values()) n += s.reduce((p, q) => p * q, 1);
+    return n;
+  };
+  assert.equal(count(WAN21_VAE), 126_892_531);
+  const n22 = count(WAN22_VAE);
+  assert.ok(Math.abs(n22 - 704.7e6) < 0.05e6, `2.2 params ${n22}`);
+  assert.equal(spatialCompression(WAN21_VAE), 8);
+  assert.equal(spatialCompression(WAN22_VAE), 16);
+  const c = vaeConfigFromJson({ dim: 8, dec_dim: 12, z_dim: 48, compression: [4, 16, 16] });
+  assert.equal(c.version, '2.2');
+  assert.equal(c.decDim, 12);
+  assert.equal(c.latentsMean.length, 48);
+  assert.throws(() => vaeConfigFromJson({ attn_scales: [0.5] }), InputError);
+  assert.throws(() => vaeConfigFromJson({ z_dim: 4 }), /latents_mean/);
+});
+
+test('tile spans cover the axis with equal-size tiles', () => {
+  assert.deepEqual(spans(10, 4, 1), [
+    { start: 0, size: 4, before: 0, after: 1 },
+    { start: 3, size: 4, before: 1, after: 1 },
+    { start: 6, size: 4, before: 1, after: 0 },
+  ]);
+  assert.deepEqual(spans(5, 8, 2), [{ start: 0, size: 5, before: 0, after: 0 }]);
+});
+
+describe('WanVae on the vae21 golden weights', () => {
+  let program: Program;
+  let vae: WanVae;
+  before(async () => {
+    const c = await readParityCase('test/fixtures/golden/vae21.safetensors');
+    const config = vaeConfigFromJson(c.config, '2.1');
+    program = new Program(runtime, { device: 'cpu', threads: 2, maxSessions: 2 * VAE_SESSIONS });
+    vae = new WanVae(config, caseWeights(c), program);
+  });
+  after(async () => {
+    await program.dispose();
+  });
+
+  test('input errors name the value and what was expected', async () => {
+    await assert.rejects(vae.encode(HostTensor.zeros([3, 6, 16, 16])), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.match(e.message, /frame count 6 is not 1 \+ 4k/);
+      return true;
+    });
+    await assert.rejects(vae.encode(HostTensor.zeros([3, 5, 20, 16])), /height 20 is not a multiple of 8/);
+    await assert.rejects(vae.encode(HostTensor.zeros([3, 5, 16, 12])), /width 12 is not a multiple of 8/);
+    await assert.rejects(vae.encode(HostTensor.zeros([4, 5, 16, 16])), /video must be \[3, F, H, W\].*got \[4, 5, 16, 16\]/);
+    await assert.rejects(vae.decode(HostTensor.zeros([8, 2, 2, 2])), /latent must be \[16, T, h, w\].*got \[8, 2, 2, 2\]/);
+    await assert.rejects(
+      vae.decode(HostTensor.zeros([16, 2, 4, 4]), { tile: { height: 12, width: 16 } }),
+      /tile height 12 must be a positive multiple of 8/,
+    );
+  });
+
+  test('causality: encoding frame 0 alone equals latent frame 0 of a longer clip', async () => {
+    const video = uniform([3, 9, 16, 24], 7);
+    const long = await vae.encode(video);
+    const one = await vae.encode(HostTensor.f32([3, 1, 16, 24], frameSlice(video, 0, 1)));
+    assert.deepEqual(one.shape, [16, 1, 2, 3]);
+    const first = HostTensor.f32([16, 1, 2, 3], frameSlice(long, 0, 1));
+    assert.ok(maxAbsDiff(one, first) < 1e-6);
+  });
+
+  test('streaming decode yields 1 then 4 frames per latent frame and matches decode()', async () => {
+    const z = uniform([16, 3, 2, 3], 11, -2, 2);
+    const sizes: number[] = [];
+    const parts: HostTensor<'float32'>[] = [];
+    let progress = 0;
+    for await (const ch of vae.decodeChunks(z, { onProgress: (d, t) => (progress = d / t) })) {
+      sizes.push(ch.frames.shape[1]);
+      parts.push(ch.frames);
+    }
+    assert.deepEqual(sizes, [1, 4, 4]);
+    assert.equal(progress, 1);
+    const full = await vae.decode(z);
+    assert.deepEqual(full.shape, [3, 9, 16, 24]);
+    let f0 = 0;
+    for (const p of parts) {
+      const n = p.shape[1];
+      assert.equal(maxAbsDiff(p, HostTensor.f32([3, n, 16, 24], frameSlice(full, f0, n))), 0);
+      f0 += n;
+    }
+    for (const v of full.data) assert.ok(v >= -1 && v <= 1, 'decode clamps to [-1, 1]');
+  });
+
+  test('tiled decode and encode stay close to untiled', async () => {
+    // Smooth latent (what a trained encoder produces), 64×96 px, tiles of 32×48 px with 16 px overlap.
+    const z = smoothLatent(16, 2, 8, 12);
+    const full = await vae.decode(z, { raw: true });
+    const tiled = await vae.decode(z, { raw: true, tile: { height: 32, width: 48, overlap: 16 } });
+    const dDec = maxAbsDiff(full, tiled);
+    assert.ok(dDec > 0, 'tiling changes the result (the receptive field crosses tiles)');
+    assert.ok(dDec < 0.15, `tiled decode max-abs difference ${dDec}`);
+    const video = HostTensor.f32(full.shape, Float32Array.from(full.data, (v) => Math.max(-1, Math.min(1, v))));
+    const lat = await vae.encode(video);
+    const latTiled = await vae.encode(video, { tile: { height: 32, width: 48, overlap: 16 } });
+    const dEnc = maxAbsDiff(lat, latTiled);
+    assert.ok(dEnc < 0.5, `tiled encode max-abs difference ${dEnc}`);
+  });
+
+  test('encode and decode honour an aborted signal', async () => {
+    const ac = new AbortController();
+    ac.abort('stop');
+    await assert.rejects(vae.decode(HostTensor.zeros([16, 1, 2, 2]), { signal: ac.signal }), /cancelled/);
+  });
+});
+
+describe('WanVae 2.2 layout', () => {
+  test('encode of one frame equals latent frame 0 of a 5-frame clip (patchified, 16× compression)', async () => {
+    const c = await readParityCase('test/fixtures/golden/vae22.safetensors');
+    const program = new Program(runtime, { device: 'cpu', threads: 2, maxSessions: VAE_SESSIONS });
+    try {
+      const vae = new WanVae(vaeConfigFromJson(c.config, '2.2'), caseWeights(c), program);
+      const video = uniform([3, 5, 32, 16], 5);
+      const long = await vae.encode(video);
+      assert.deepEqual(long.shape, [48, 2, 2, 1]);
+      const one = await vae.encode(HostTensor.f32([3, 1, 32, 16], frameSlice(video, 0, 1)));
+      assert.ok(maxAbsDiff(one, HostTensor.f32([48, 1, 2, 1], frameSlice(long, 0, 1))) < 1e-6);
+      await assert.rejects(vae.encode(HostTensor.zeros([3, 1, 24, 16])), /height 24 is not a multiple of 16/);
+      const dec = await vae.decode(long);
+      assert.deepEqual(dec.shape, [3, 5, 32, 16]);
+    } finally {
+      await program.dispose();
+    }
+  });
+});
+
+/** Frames [f0, f0+n) of a [C, F, H, W] tensor. */
+function frameSlice(t: HostTensor, f0: number, n: number): Float32Array {
+  const [c, f, h, w] = t.shape;
+  const plane = h * w;
+  const out = new Float32Array(c * n * plane);
+  const d = t.data as Float32Array;
+  for (let ci = 0; ci < c; ci++) out.set(d.subarray((ci * f + f0) * plane, (ci * f + f0 + n) * plane), ci * n * plane);
+  return out;
+}
+
+/** A low-frequency latent: a few sinusoids per channel. */
+function smoothLatent(c: number, t: number, h: number, w: number): HostTensor<'float32'> {
+  const d = new Float32Array(c * t * h * w);
+  let i = 0;
+  for (let ci = 0; ci < c; ci++)
+    for (let ti = 0; ti < t; ti++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++)
+          d[i++] = Math.sin(0.4 * y + 0.3 * ci + ti) + Math.cos(0.25 * x - 0.2 * ci) * 0.5;
+  return HostTensor.f32([c, t, h, w], d);
+}
