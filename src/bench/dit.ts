@@ -1,4 +1,5 @@
 // DiT forward benchmark at real widths with random weights.
+import { readFileSync } from 'node:fs';
 import { InputError } from '../engine/errors.js';
 import { HostTensor } from '../engine/host-tensor.js';
 import { Program } from '../engine/program.js';
@@ -19,6 +20,10 @@ export interface DitBenchOptions {
   readonly device: Device;
   readonly warmup: number;
   readonly repeat: number;
+  /** Fused ONNX Runtime kernels (default true, float32-faithful); false: the primitive graph. */
+  readonly fused?: boolean;
+  /** Opt-in lossy int8 block linears (see WanDiT.forward). */
+  readonly int8?: boolean;
 }
 
 export interface DitBenchResult {
@@ -29,12 +34,25 @@ export interface DitBenchResult {
   readonly gflop: number;
   readonly msPerForward: number;
   readonly msAll: readonly number[];
+  /**
+   * Process CPU time of each timed forward (all threads). At one thread it tracks
+   * the work done even on a loaded machine; with more, idle spinning adds to it.
+   */
+  readonly msCpuAll: readonly number[];
   readonly msWarmup: readonly number[];
   readonly msBuild: number;
   readonly gflopPerSecond: number;
   readonly peakRssMb: number;
   readonly device: Device;
   readonly threads: number | 'default';
+  readonly fused: boolean;
+  readonly int8: boolean;
+  /**
+   * Average number of cores other processes kept busy during the timed runs
+   * (Linux /proc/stat minus this process); null where unavailable. Figures taken
+   * with this well above 0 are contaminated by other load.
+   */
+  readonly otherCpuCores: number | null;
 }
 
 /** The latent grid the pipelines derive from pixel sizes (VAE stride 4×8×8, or 4×16×16 for 48-channel latents). */
@@ -98,15 +116,25 @@ export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<Di
   try {
     const dit = new WanDiT(c, weights, program);
     const sample = { x, context, clipFea, t: 937 };
+    const fused = o.fused ?? true;
+    const int8 = o.int8 ?? false;
+    const msCpu: number[] = [];
     const time = async (): Promise<number> => {
+      const c0 = process.cpuUsage();
       const s = performance.now();
-      await dit.forward([sample]);
-      return performance.now() - s;
+      await dit.forward([sample], { fused, int8 });
+      const ms = performance.now() - s;
+      const c = process.cpuUsage(c0);
+      msCpu.push((c.user + c.system) / 1000);
+      return ms;
     };
     const msWarmup: number[] = [];
     for (let i = 0; i < o.warmup; i++) msWarmup.push(await time());
     const msAll: number[] = [];
+    msCpu.length = 0;
+    const load = startLoadProbe();
     for (let i = 0; i < o.repeat; i++) msAll.push(await time());
+    const otherCpuCores = load();
     const sorted = [...msAll].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     const flops = ditFlops(c, tokens, clipTokens);
@@ -118,12 +146,16 @@ export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<Di
       gflop: round(flops / 1e9),
       msPerForward: round(median),
       msAll: msAll.map(round),
+      msCpuAll: msCpu.map(round),
       msWarmup: msWarmup.map(round),
       msBuild: round(msBuild),
       gflopPerSecond: round(flops / 1e6 / median),
       peakRssMb: round(peakRssMb()),
       device: o.device,
       threads: o.threads ?? 'default',
+      fused,
+      int8,
+      otherCpuCores: otherCpuCores === null ? null : Math.round(otherCpuCores * 100) / 100,
     };
   } finally {
     await program.dispose();
@@ -132,4 +164,30 @@ export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<Di
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
+}
+
+/** Busy jiffies of all CPUs (Linux), or null. */
+function cpuBusyJiffies(): number | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    return f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0);
+  } catch {
+    return null;
+  }
+}
+
+/** Starts measuring other processes' CPU use; the returned function gives their average busy cores. */
+function startLoadProbe(): () => number | null {
+  const j0 = cpuBusyJiffies();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const j1 = cpuBusyJiffies();
+    if (j0 === null || j1 === null) return null;
+    const c = process.cpuUsage(c0);
+    const wallS = (performance.now() - t0) / 1000;
+    const allS = (j1 - j0) / 100; // USER_HZ
+    return Math.max(0, (allS - (c.user + c.system) / 1e6) / wallS);
+  };
 }

@@ -52,7 +52,9 @@ export const runVaeCase: ParityRunner = async (c: ParityCase, ctx: ParityContext
     const enc = await vae.encodeDetailed(need(c, 'input.video'), { signal });
     push('output.latent', enc.latent);
     if (ctx.inter) {
-      enc.encoderChunks.forEach((t, i) => push(`inter.encoder_chunk${i}`, t));
+      enc.encoderChunks.forEach((t, i) => {
+        push(`inter.encoder_chunk${i}`, t);
+      });
       if (enc.moments) push('inter.conv1_out', enc.moments);
     }
     // The decoder is checked on the golden latent, so an encoder error cannot hide in it.

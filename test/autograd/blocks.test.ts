@@ -134,7 +134,8 @@ function ditBlockCase(c: WanDitConfig, perToken: boolean): Case {
         sin: g.constant(HostTensor.f32([B, L, 1, hd / 2], sin), 'rope_sin'),
       };
       const m = g.constant(HostTensor.f32([B, 1, 1, L], mask), 'key_mask');
-      return wanBlock(new Scope(g).at('blocks').at(0), x.x, x.e0, x.context, c, rope, m);
+      // The primitive emission: the one autograd differentiates (the fused kernels are inference-only).
+      return wanBlock(new Scope(g).at('blocks').at(0), x.x, x.e0, x.context, c, { fused: false, int8: false, ...rope, mask: m });
     },
   };
 }

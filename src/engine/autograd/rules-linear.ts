@@ -2,11 +2,12 @@
 import { ShapeError } from '../errors.js';
 import type { Node } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
+import { HostTensor } from '../host-tensor.js';
 import { conv } from '../ops/conv.js';
 import { convTranspose } from '../ops/conv-transpose.js';
 import { mul } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
-import { reshape, slice, transpose } from '../ops/movement.js';
+import { gather, reshape, slice, transpose } from '../ops/movement.js';
 import { reduceSum } from '../ops/reduce.js';
 import { floatAttr, type GradRule, inputOf, intAttr, intsAttr, sumTo, upstream } from './rule.js';
 
@@ -100,6 +101,31 @@ function convWeightGrad(input: Tensor, gout: Tensor, geo: ConvGeometry, k: reado
   return transpose(r, [1, 0, ...Array.from({ length: sp }, (_, i) => 2 + i)]);
 }
 
+/**
+ * d/dx of a stride-1, ungrouped convolution as a plain Conv of the output gradient
+ * with the kernel flipped and its channel axes swapped. Same maths as ConvTranspose,
+ * but ONNX Runtime's CPU ConvTranspose is several times slower than Conv (3-D
+ * especially). Undefined when the geometry does not allow it (strides, groups, or
+ * padding wider than the kernel).
+ */
+function stridelessInputGrad(gy: Tensor, w: Tensor, geo: ConvGeometry): Tensor | undefined {
+  const k = w.shape.slice(2);
+  const reach = k.map((kk, i) => (kk - 1) * geo.dilations[i]);
+  if (geo.group !== 1 || geo.strides.some((s) => s !== 1) || geo.pads.some(([a, b], i) => a > reach[i] || b > reach[i])) {
+    return undefined;
+  }
+  let wf = transpose(w, [1, 0, ...k.map((_, i) => 2 + i)]);
+  k.forEach((kk, i) => {
+    if (kk === 1) return;
+    const rev = Array.from({ length: kk }, (_, j) => BigInt(kk - 1 - j));
+    wf = gather(wf, w.graph.constant(new HostTensor('int64', [kk], BigInt64Array.from(rev)), 'flip'), 2 + i);
+  });
+  return conv(gy, wf, undefined, {
+    dilations: geo.dilations,
+    pads: geo.pads.map(([a, b], i): [number, number] => [reach[i] - a, reach[i] - b]),
+  });
+}
+
 const convRule: GradRule = (c) => {
   const gy = upstream(c);
   const x = inputOf(c.node, 0);
@@ -112,7 +138,7 @@ const convRule: GradRule = (c) => {
       const eff = (w.shape[2 + i] - 1) * geo.dilations[i] + 1;
       return d - (geo.strides[i] * (gy.shape[2 + i] - 1) + eff - geo.pads[i][0] - geo.pads[i][1]);
     });
-    gx = convTranspose(gy, w, undefined, { ...geo, outputPadding });
+    gx = stridelessInputGrad(gy, w, geo) ?? convTranspose(gy, w, undefined, { ...geo, outputPadding });
   }
   const gw = c.needs[1] ? convWeightGrad(x, gy, geo, w.shape.slice(2)) : undefined;
   const gb =

@@ -24,7 +24,13 @@ export function reorderOutput(x: Tensor, channels: number): Tensor {
   const [n, cp, h, w] = x.shape;
   if (x.shape.length !== 4 || channels > cp)
     throw new ShapeError(`nchwc ReorderOutput: ${channels} channels from ${shapeText(x.shape)}`);
-  return x.graph.node('ReorderOutput', [x], [{ dtype: x.dtype, shape: [n, channels, h, w] }], { channels }, NCHWC_DOMAIN)[0];
+  return x.graph.node(
+    'ReorderOutput',
+    [x],
+    [{ dtype: x.dtype, shape: [n, channels, h, w] }],
+    { channels },
+    NCHWC_DOMAIN,
+  )[0];
 }
 
 export interface NchwcConvOptions {

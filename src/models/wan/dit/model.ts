@@ -5,6 +5,7 @@ import { InputError } from '../../../engine/errors.js';
 import type { Graph } from '../../../engine/graph/graph.js';
 import { HostTensor, shapeText } from '../../../engine/host-tensor.js';
 import { declaredParams, type Program, type Weights } from '../../../engine/program.js';
+import { deriveInt8Weights } from '../../../engine/rewrite/int8-weights.js';
 import { CLIP_DIM, hasImageBranch, type WanDitConfig } from './config.js';
 import { buildDitGraph, type DitShape, shapeKey, tokenGrid } from './graph.js';
 import { sinusoidalEmbedding } from './time-embedding.js';
@@ -24,6 +25,18 @@ export interface DitForwardOptions {
   /** Token length every sample is padded to; default: the longest sample. */
   readonly seqLen?: number;
   readonly taps?: boolean;
+  /**
+   * Fused ONNX Runtime inference kernels (default true): same float32 results as the
+   * primitive graph within ~1e-6, faster. false builds the primitive-only graph.
+   */
+  readonly fused?: boolean;
+  /**
+   * Opt-in, lossy: block linears as int8 GEMMs with dynamic activation quantization
+   * (about 3x faster on x86 CPUs with VNNI; see docs/performance.md for the
+   * measured error). The int8 weights are derived from the float32 ones on first
+   * use and kept (about +25 % weight memory).
+   */
+  readonly int8?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -37,6 +50,8 @@ export class WanDiT {
   readonly config: WanDitConfig;
   readonly #weights: Weights;
   readonly #program: Program;
+  /** Official weights plus their int8 forms, made on the first int8 forward. */
+  #int8Weights: Weights | undefined;
 
   constructor(config: WanDitConfig, weights: Weights, program: Program) {
     this.config = config;
@@ -141,7 +156,9 @@ export class WanDiT {
       if (clips.some((u) => u.shape[0] !== clipTokens))
         throw new InputError('DiT: all samples need the same number of CLIP tokens');
       const data = new Float32Array(samples.length * clipTokens * CLIP_DIM);
-      clips.forEach((u, i) => data.set(f32(u), i * clipTokens * CLIP_DIM));
+      clips.forEach((u, i) => {
+        data.set(f32(u), i * clipTokens * CLIP_DIM);
+      });
       inputs.clip_fea = HostTensor.f32([samples.length, clipTokens, CLIP_DIM], data);
     }
 
@@ -152,18 +169,39 @@ export class WanDiT {
       perToken,
       clipTokens,
       taps: opts.taps ?? false,
+      fused: opts.fused ?? true,
+      int8: opts.int8 ?? false,
     };
     const res = await this.#program.run(
       shapeKey(shape),
       (g) => buildDitGraph(g, c, shape),
       inputs,
-      this.#weights,
+      shape.int8 ? this.#withInt8Weights() : this.#weights,
       opts.signal,
     );
     const outputs = samples.map((_, i) => res[`out${i}`]);
     const taps: Record<string, HostTensor> = {};
     for (const [k, v] of Object.entries(res)) if (k.startsWith('inter.')) taps[k] = v;
     return { outputs, taps };
+  }
+
+  #withInt8Weights(): Weights {
+    if (!this.#int8Weights) {
+      const [pt, ph, pw] = this.config.patchSize;
+      const declared = declaredParams((g: Graph) =>
+        buildDitGraph(g, this.config, {
+          grids: [[pt, ph, pw]],
+          seqLen: 1,
+          numTimesteps: 1,
+          perToken: false,
+          clipTokens: 1,
+          taps: false,
+          int8: true,
+        }),
+      );
+      this.#int8Weights = new Map([...this.#weights, ...deriveInt8Weights(declared, this.#weights)]);
+    }
+    return this.#int8Weights;
   }
 }
 

@@ -8,7 +8,7 @@ import { HostTensor } from '../../../engine/host-tensor.js';
 import type { Scope } from '../../../engine/nn/scope.js';
 import { silu } from '../../../engine/ops/activation.js';
 import { add, div, maximum, mul, sqrt } from '../../../engine/ops/elementwise.js';
-import { concat, expand, gather, pad, reshape, slice } from '../../../engine/ops/movement.js';
+import { concat, expand, gather, pad, reshape, slice, transpose } from '../../../engine/ops/movement.js';
 import { nchwcConv, reorderInput } from '../../../engine/ops/nchwc.js';
 import { reduceSum } from '../../../engine/ops/reduce.js';
 import { attentionBlock } from './attention-block.js';
@@ -26,81 +26,99 @@ import {
 } from './blocked-layout.js';
 import type { VaeBlocks } from './blocks.js';
 import { CACHE_FRAMES, type ChunkIo } from './chunk-io.js';
+import type { DerivedParams, ParamFn } from './derived-params.js';
 import type { ResampleMode } from './resample.js';
 import { avgDown3d, dupUp3d } from './space-time-shortcut.js';
 
-/** Frame indices [n, k]: row i = start + i·stride, …, + k − 1 (the taps of output frame i). */
+/** Frame indices [n, k]: row i = i·stride, …, i·stride + k − 1 (the taps of output frame i). */
 function taps(g: Graph, n: number, k: number, stride: number): Tensor {
   const idx: number[] = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) idx.push(i * stride + j);
   return g.constant(HostTensor.i64([n, k], idx), 'taps');
 }
 
-/** Frames with time taps stacked on channels: [F, ...] → [n, k·C, H, W] for a 4-D/5-D frame tensor. */
+/** Frames with k time taps stacked on channels: [F, ...] (4-D plain or 5-D blocked) → 4-D [n, k·C, H, W]. */
 function gatherTaps(full: Tensor, n: number, k: number, stride: number): Tensor {
   const gt = gather(full, taps(full.graph, n, k, stride), 0); // [n, k, ...]
   const [, , c, ...rest] = gt.shape;
-  if (rest.length === 3) return reshape(gt, [n, k * c * rest[2], rest[0], rest[1]]); // 5-D blocked frames
-  return reshape(gt, [n, k * c, rest[0], rest[1]]); // 4-D plain frames
+  if (rest.length === 3) return reshape(gt, [n, k * c * rest[2], rest[0], rest[1]]);
+  return reshape(gt, [n, k * c, rest[0], rest[1]]);
 }
 
-/** Last CACHE_FRAMES frames of the zero-front-padded frames (the first chunk's cache). */
+/** Frames with `n` zero frames in front. */
+function padFront(x: Tensor, n: number): Tensor {
+  return pad(
+    x,
+    x.shape.map((_, i) => (i === 0 ? [n, 0] : [0, 0]) as [number, number]),
+  );
+}
+
+/** The last CACHE_FRAMES frames of the zero-front-padded input: the first chunk's cache. */
 function firstCache(x: Tensor): Tensor {
   const t = x.shape[0];
-  if (t >= CACHE_FRAMES) return slice(x, 0, t - CACHE_FRAMES, t);
-  return pad(
-    x,
-    x.shape.map((_, i) => (i === 0 ? [CACHE_FRAMES - t, 0] : [0, 0]) as [number, number]),
-  );
+  return t >= CACHE_FRAMES ? slice(x, 0, t - CACHE_FRAMES, t) : padFront(x, CACHE_FRAMES - t);
 }
 
-/** Frames with CACHE_FRAMES zero frames in front (a first chunk of more than one frame). */
-function firstPadded(x: Tensor): Tensor {
-  return pad(
-    x,
-    x.shape.map((_, i) => (i === 0 ? [CACHE_FRAMES, 0] : [0, 0]) as [number, number]),
-  );
+/** Plain [1, C, T, H, W] → frames [T, C, H, W]. */
+function framesOf(x: Tensor): Tensor {
+  const [, c, t, h, w] = x.shape;
+  return t === 1 ? reshape(x, [1, c, h, w]) : transpose(reshape(x, [c, t, h, w]), [1, 0, 2, 3]);
 }
 
-export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
+export function blockedBlocks(io: ChunkIo, block: number, derived: DerivedParams): VaeBlocks {
   const B = block;
+  const tag = `@nchwc${B}`;
+  const bias = (s: Scope, o: number): Tensor =>
+    derived.get(`${s.prefix}.bias${tag}`, [roundUp(o, B)], (p) => biasPadded(p(s.key('bias'), [o]), B));
+  const weightKey = (s: Scope, suffix = ''): string => `${s.prefix}.weight${tag}${suffix}`;
 
-  /** Cached CausalConv3d, kernel 3, padding 1, blocked in and out. */
+  /** Cached CausalConv3d, kernel 3, padding 1, blocked in and out; `sum` is added to the output. */
   const conv3 = (s: Scope, x: Tensor, inC: number, outC: number, sum?: Tensor): Tensor => {
     const [t, cb, h, w] = x.shape;
-    const weight = s.param('weight', [outC, inC, 3, 3, 3]);
-    const bias = biasPadded(s.param('bias', [outC]), B);
     const cp = cb * B;
+    const op = roundUp(outC, B);
+    const wName = s.key('weight');
+    const wShape = [outC, inC, 3, 3, 3];
     const cache = io.cacheIn(s.prefix, [CACHE_FRAMES, cb, h, w, B]);
     let input: Tensor;
     let filter: Tensor;
     if (!cache && t === 1) {
-      // First chunk, one frame: the two earlier taps only see zero padding.
+      // First chunk, one frame: the two earlier taps only see the zero padding.
       io.cacheOut(s.prefix, firstCache(x));
       input = as4d(x);
-      filter = filterBiBo(stackTaps(slice(weight, 2, 2, 3), cp), B);
+      filter = derived.get(weightKey(s, '.tap2'), [op, cp, 3, 3], (p) =>
+        filterBiBo(stackTaps(slice(p(wName, wShape), 2, 2, 3), cp), B),
+      );
     } else {
-      const full = cache ? concat([cache, x], 0) : firstPadded(x);
+      const full = cache ? concat([cache, x], 0) : padFront(x, CACHE_FRAMES);
       io.cacheOut(s.prefix, slice(full, 0, t, t + CACHE_FRAMES));
       input = gatherTaps(full, t, 3, 1);
-      filter = filterBiBo(stackTaps(weight, cp), B);
+      filter = derived.get(weightKey(s), [op, 3 * cp, 3, 3], (p) => filterBiBo(stackTaps(p(wName, wShape), cp), B));
     }
-    const y = nchwcConv(input, filter, bias, { pads: [1, 1, 1, 1], sum: sum && as4d(sum) });
+    const y = nchwcConv(input, filter, bias(s, outC), { pads: [1, 1, 1, 1], sum: sum && as4d(sum) });
     return as5d(y, B);
   };
 
-  /** 1×1(×1) convolution with a [O, C, 1, 1(, 1)] weight. */
-  const pointwise = (s: Scope, x: Tensor, inC: number, outC: number, weightRank: 4 | 5): Tensor => {
-    const weight = s.param('weight', weightRank === 5 ? [outC, inC, 1, 1, 1] : [outC, inC, 1, 1]);
-    const filter = filterBiBo(reshape(weight, [outC, inC, 1, 1]), B);
-    return as5d(nchwcConv(as4d(x), filter, biasPadded(s.param('bias', [outC]), B)), B);
+  /** The 1×1×1 shortcut conv. */
+  const pointwise = (s: Scope, x: Tensor, inC: number, outC: number): Tensor => {
+    const filter = derived.get(weightKey(s), [roundUp(outC, B), x.shape[1] * B, 1, 1], (p) =>
+      filterBiBo(reshape(p(s.key('weight'), [outC, inC, 1, 1, 1]), [outC, inC, 1, 1]), B),
+    );
+    return as5d(nchwcConv(as4d(x), filter, bias(s, outC)), B);
   };
 
   /** RMS_norm over channels (blocks and lanes): x·(√C·γ) / max(‖x‖, 1e-12). */
   const norm = (s: Scope, x: Tensor, c: number): Tensor => {
     const [t, cb, h, w] = x.shape;
-    const gamma = mul(reshape(s.param('gamma', [c, 1, 1, 1]), [c]), Math.sqrt(c));
-    const g5 = reshape(padAxis(gamma, 0, cb * B - c), [1, cb, 1, 1, B]);
+    const g5 = derived.get(`${s.prefix}.gamma${tag}`, [1, cb, 1, 1, B], (p) =>
+      reshape(padAxis(mul(reshape(p(s.key('gamma'), [c, 1, 1, 1]), [c]), Math.sqrt(c)), 0, cb * B - c), [
+        1,
+        cb,
+        1,
+        1,
+        B,
+      ]),
+    );
     // Both broadcasts are expanded first: ORT's broadcast kernels are slow with a size-1 last axis.
     const n = maximum(sqrt(reduceSum(mul(x, x), [1, 4], true)), 1e-12);
     return div(mul(x, expand(g5, [1, cb, h, w, B])), expand(n, [t, 1, h, w, B]));
@@ -108,37 +126,44 @@ export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
 
   const residual = (s: Scope, x: Tensor, inC: number, outC: number): Tensor => {
     const r = s.at('residual');
-    const h = inC === outC ? x : pointwise(s.at('shortcut'), x, inC, outC, 5);
-    let y = conv3(r.at(2), silu(norm(r.at(0), x, inC)), inC, outC);
-    y = conv3(r.at(6), silu(norm(r.at(3), y, outC)), outC, outC, h);
-    return y;
+    const h = inC === outC ? x : pointwise(s.at('shortcut'), x, inC, outC);
+    const y = conv3(r.at(2), silu(norm(r.at(0), x, inC)), inC, outC);
+    return conv3(r.at(6), silu(norm(r.at(3), y, outC)), outC, outC, h);
   };
 
   const stem = (s: Scope, x: Tensor, inC: number, outC: number): Tensor => {
+    if (3 * inC >= B && inC % 4 === 0) return conv3(s, toBlocked(x, B), inC, outC);
+    // Few input channels (RGB): stack the taps of the plain frames; the NCHW-input kernel
+    // reads them directly when they are fewer than a block.
     const [, , t, h, w] = x.shape;
-    if (inC * 3 >= B && inC % 4 === 0) return conv3(s, toBlocked(x, B), inC, outC);
-    // Few input channels (RGB): stack the taps of the plain frames and use the NCHW-input kernel.
-    const frames = t === 1 ? reshape(x, [1, inC, h, w]) : transposeToFrames(x);
-    const weight = s.param('weight', [outC, inC, 3, 3, 3]);
-    const bias = biasPadded(s.param('bias', [outC]), B);
+    const frames = framesOf(x);
+    const wName = s.key('weight');
+    const wShape = [outC, inC, 3, 3, 3];
+    const op = roundUp(outC, B);
     const cache = io.cacheIn(s.prefix, [CACHE_FRAMES, inC, h, w]);
+    const first = !cache && t === 1;
     let input: Tensor;
-    let w4: Tensor;
-    if (!cache && t === 1) {
+    if (first) {
       io.cacheOut(s.prefix, firstCache(frames));
       input = frames;
-      w4 = stackTaps(slice(weight, 2, 2, 3), inC);
     } else {
-      const full = cache ? concat([cache, frames], 0) : firstPadded(frames);
+      const full = cache ? concat([cache, frames], 0) : padFront(frames, CACHE_FRAMES);
       io.cacheOut(s.prefix, slice(full, 0, t, t + CACHE_FRAMES));
       input = gatherTaps(full, t, 3, 1);
-      w4 = stackTaps(weight, inC);
     }
     const k = input.shape[1];
-    if (k < B) return as5d(nchwcConv(input, filterBo(w4, B), bias, { pads: [1, 1, 1, 1] }), B);
-    const k4 = roundUp(k, 4);
-    const blocked = reorderInput(padAxis(input, 1, k4 - k), B);
-    return as5d(nchwcConv(blocked, filterBiBo(w4, B), bias, { pads: [1, 1, 1, 1] }), B);
+    const tapFilter = (p: ParamFn): Tensor =>
+      stackTaps(first ? slice(p(wName, wShape), 2, 2, 3) : p(wName, wShape), inC);
+    const suffix = first ? '.tap2' : '';
+    if (k < B) {
+      const filter = derived.get(weightKey(s, `.nchw${suffix}`), [op, k, 3, 3], (p) => filterBo(tapFilter(p), B));
+      return as5d(nchwcConv(input, filter, bias(s, outC), { pads: [1, 1, 1, 1] }), B);
+    }
+    const filter = derived.get(weightKey(s, `.stacked${suffix}`), [op, roundUp(k, B), 3, 3], (p) =>
+      filterBiBo(tapFilter(p), B),
+    );
+    const blocked = reorderInput(padAxis(input, 1, roundUp(k, 4) - k), B);
+    return as5d(nchwcConv(blocked, filter, bias(s, outC), { pads: [1, 1, 1, 1] }), B);
   };
 
   const resample = (s: Scope, x: Tensor, c: number, mode: ResampleMode, upOut: number): Tensor => {
@@ -146,15 +171,16 @@ export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
     const up = mode === 'upsample2d' || mode === 'upsample3d';
     const outC = up ? upOut : c;
     const conv = s.at('resample').at(1);
-    const w2 = conv.param('weight', [outC, c, 3, 3]);
-    const bias = biasPadded(conv.param('bias', [outC]), B);
+    const [t, cb, h, w] = x.shape;
+    const filter = derived.get(weightKey(conv), [roundUp(outC, B), cb * B, 3, 3], (p) =>
+      filterBiBo(p(conv.key('weight'), [outC, c, 3, 3]), B),
+    );
     let y: Tensor;
     if (up) {
-      const [t, cb, h, w] = x.shape;
       const e = expand(reshape(x, [t, cb, h, 1, w, 1, B]), [t, cb, h, 2, w, 2, B]);
-      y = nchwcConv(as4d(reshape(e, [t, cb, 2 * h, 2 * w, B])), filterBiBo(w2, B), bias, { pads: [1, 1, 1, 1] });
+      y = nchwcConv(as4d(reshape(e, [t, cb, 2 * h, 2 * w, B])), filter, bias(conv, outC), { pads: [1, 1, 1, 1] });
     } else {
-      y = nchwcConv(as4d(x), filterBiBo(w2, B), bias, { strides: [2, 2], pads: [0, 0, 1, 1] });
+      y = nchwcConv(as4d(x), filter, bias(conv, outC), { strides: [2, 2], pads: [0, 0, 1, 1] });
     }
     const y5 = as5d(y, B);
     return mode === 'downsample3d' ? timeDown(s.at('time_conv'), y5, c) : y5;
@@ -163,8 +189,6 @@ export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
   /** time_conv C → 2C over [cache, x]; the halves become frames 2t and 2t+1. First chunk: skipped. */
   const timeUp = (s: Scope, x: Tensor, c: number): Tensor => {
     const [t, cb, h, w] = x.shape;
-    const weight = s.param('weight', [2 * c, c, 3, 1, 1]);
-    const bias = s.param('bias', [2 * c]);
     if (io.first) {
       const zero = x.graph.constant(HostTensor.f32([1, 1, 1, 1, 1], [0]), 'zero');
       io.cacheOut(s.prefix, expand(zero, [CACHE_FRAMES, cb, h, w, B]));
@@ -174,10 +198,14 @@ export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
     const full = concat([cache, x], 0);
     io.cacheOut(s.prefix, slice(full, 0, t, t + CACHE_FRAMES));
     const cp = cb * B;
-    // Output channels laid out as [half, Cp] so each half is whole blocks.
-    const halves = reshape(padAxis(reshape(weight, [2, c, c, 3, 1, 1]), 1, cp - c), [2 * cp, c, 3, 1, 1]);
-    const filter = filterBiBo(stackTaps(halves, cp), B);
-    const b2 = reshape(padAxis(reshape(bias, [2, c]), 1, cp - c), [2 * cp]);
+    // Output channels laid out as [half, Cp] so that each half is whole blocks.
+    const filter = derived.get(weightKey(s), [2 * cp, 3 * cp, 1, 1], (p) => {
+      const halves = padAxis(reshape(p(s.key('weight'), [2 * c, c, 3, 1, 1]), [2, c, c, 3, 1, 1]), 1, cp - c);
+      return filterBiBo(stackTaps(reshape(halves, [2 * cp, c, 3, 1, 1]), cp), B);
+    });
+    const b2 = derived.get(`${s.prefix}.bias${tag}`, [2 * cp], (p) =>
+      reshape(padAxis(reshape(p(s.key('bias'), [2 * c]), [2, c]), 1, cp - c), [2 * cp]),
+    );
     const y = nchwcConv(gatherTaps(full, t, 3, 1), filter, b2); // [T, 2Cp, H, W]
     return reshape(y, [2 * t, cb, h, w, B]);
   };
@@ -185,15 +213,16 @@ export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
   /** time_conv (kernel 3, stride 2) over [last frame of the previous chunk, x]. First chunk: skipped. */
   const timeDown = (s: Scope, x: Tensor, c: number): Tensor => {
     const [t, cb, h, w] = x.shape;
-    const weight = s.param('weight', [c, c, 3, 1, 1]);
-    const bias = biasPadded(s.param('bias', [c]), B);
     const prev = io.cacheIn(s.prefix, [1, cb, h, w, B]);
     io.cacheOut(s.prefix, slice(x, 0, t - 1, t));
     if (!prev) return x;
     const full = concat([prev, x], 0);
     const n = Math.floor((t + 1 - 3) / 2) + 1;
-    const filter = filterBiBo(stackTaps(weight, cb * B), B);
-    return as5d(nchwcConv(gatherTaps(full, n, 3, 2), filter, bias), B);
+    const cp = cb * B;
+    const filter = derived.get(weightKey(s), [cp, 3 * cp, 1, 1], (p) =>
+      filterBiBo(stackTaps(p(s.key('weight'), [c, c, 3, 1, 1]), cp), B),
+    );
+    return as5d(nchwcConv(gatherTaps(full, n, 3, 2), filter, bias(s, c)), B);
   };
 
   const head = (s: Scope, x: Tensor, c: number, outC: number): Tensor => {
@@ -214,10 +243,4 @@ export function blockedBlocks(io: ChunkIo, block: number): VaeBlocks {
     dupUp: (x: Tensor, inC: number, outC: number, ft: number, fs: number) =>
       toBlocked(dupUp3d(toPlain(x, inC), outC, ft, fs, io.first), B),
   };
-}
-
-/** Plain [1, C, T, H, W] → frames [T, C, H, W]. */
-function transposeToFrames(x: Tensor): Tensor {
-  const [, c, t, h, w] = x.shape;
-  return reshape(x, [c, t, h, w]).transpose([1, 0, 2, 3]);
 }

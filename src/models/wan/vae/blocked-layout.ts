@@ -3,8 +3,8 @@
 // NCHWc convolutions read. Padded channels are zeros and stay zeros through every
 // block (zero weights, zero bias), so they never leak into real channels.
 import type { Tensor } from '../../../engine/graph/tensor.js';
-import { reorderInput, reorderOutput } from '../../../engine/ops/nchwc.js';
 import { pad, reshape, transpose } from '../../../engine/ops/movement.js';
+import { reorderInput, reorderOutput } from '../../../engine/ops/nchwc.js';
 
 /** Channels rounded up to whole blocks. */
 export function roundUp(c: number, block: number): number {

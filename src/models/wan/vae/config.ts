@@ -38,10 +38,10 @@ const MEAN_22 = [
   0.1957, 0.1433, -0.2944, 0.3573, -0.0548, -0.1681, -0.0667,
 ];
 const STD_22 = [
-  0.4765, 1.0364, 0.4514, 1.1677, 0.5313, 0.499, 0.4818, 0.5013, 0.8158, 1.0344, 0.5894, 1.0901, 0.6885, 0.6165,
-  0.8454, 0.4978, 0.5759, 0.3523, 0.7135, 0.6804, 0.5833, 1.4146, 0.8986, 0.5659, 0.7069, 0.5338, 0.4889, 0.4917,
-  0.4069, 0.4999, 0.6866, 0.4093, 0.5709, 0.6065, 0.6415, 0.4944, 0.5726, 1.2042, 0.5458, 1.6887, 0.3971, 1.06, 0.3943,
-  0.5537, 0.5444, 0.4089, 0.7468, 0.7744,
+  0.4765, 1.0364, 0.4514, 1.1677, 0.5313, 0.499, 0.4818, 0.5013, 0.8158, 1.0344, 0.5894, 1.0901, 0.6885, 0.6165, 0.8454,
+  0.4978, 0.5759, 0.3523, 0.7135, 0.6804, 0.5833, 1.4146, 0.8986, 0.5659, 0.7069, 0.5338, 0.4889, 0.4917, 0.4069,
+  0.4999, 0.6866, 0.4093, 0.5709, 0.6065, 0.6415, 0.4944, 0.5726, 1.2042, 0.5458, 1.6887, 0.3971, 1.06, 0.3943, 0.5537,
+  0.5444, 0.4089, 0.7468, 0.7744,
 ];
 
 /** `Wan2.1_VAE.pth` (also used by Wan2.2 T2V/I2V-A14B): 126.9 M parameters. */
@@ -148,7 +148,9 @@ export function vaeConfigFromJson(
     const v = get(snake, camel);
     if (v === undefined) return [...fallback];
     if (!Array.isArray(v) || v.length === 0 || !v.every((u) => Number.isInteger(u) && u > 0))
-      throw new InputError(`VAE config: '${snake}' must be a non-empty list of positive integers, got ${JSON.stringify(v)}`);
+      throw new InputError(
+        `VAE config: '${snake}' must be a non-empty list of positive integers, got ${JSON.stringify(v)}`,
+      );
     return v as number[];
   };
   const boolList = (snake: string, camel: string, fallback: readonly boolean[]): boolean[] => {
@@ -184,8 +186,12 @@ export function vaeConfigFromJson(
     dimMult: intList('dim_mult', 'dimMult', b.dimMult),
     numResBlocks: int('num_res_blocks', 'numResBlocks', b.numResBlocks),
     temporalDownsample: boolList('temperal_downsample', 'temporalDownsample', b.temporalDownsample),
-    latentsMean: floats('latents_mean', 'latentsMean') ?? (base?.zDim === zDim ? base.latentsMean : defaultStats?.latentsMean) ?? [],
-    latentsStd: floats('latents_std', 'latentsStd') ?? (base?.zDim === zDim ? base.latentsStd : defaultStats?.latentsStd) ?? [],
+    latentsMean:
+      floats('latents_mean', 'latentsMean') ??
+      (base?.zDim === zDim ? base.latentsMean : defaultStats?.latentsMean) ??
+      [],
+    latentsStd:
+      floats('latents_std', 'latentsStd') ?? (base?.zDim === zDim ? base.latentsStd : defaultStats?.latentsStd) ?? [],
   };
   validateVaeConfig(cfg);
   return cfg;
@@ -211,7 +217,8 @@ function detectVersion(json: Readonly<Record<string, unknown>>): VaeVersion | un
 export function validateVaeConfig(c: WanVaeConfig): void {
   if (c.version !== '2.1' && c.version !== '2.2')
     throw new InputError(`VAE config: version must be "2.1" or "2.2", got ${JSON.stringify(c.version)}`);
-  if (c.dimMult.length < 2) throw new InputError(`VAE config: dim_mult needs at least 2 entries, got ${c.dimMult.length}`);
+  if (c.dimMult.length < 2)
+    throw new InputError(`VAE config: dim_mult needs at least 2 entries, got ${c.dimMult.length}`);
   if (c.version === '2.1' && c.dimMult.length > 4) {
     // Decoder3d (2.1) halves the input width of stages 1..3 only, after each upsample.
     throw new InputError(`VAE config: the 2.1 decoder supports at most 4 dim_mult entries, got ${c.dimMult.length}`);

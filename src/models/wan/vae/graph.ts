@@ -7,17 +7,18 @@ import { HostTensor } from '../../../engine/host-tensor.js';
 import { Scope } from '../../../engine/nn/scope.js';
 import { add, div, mul, sub } from '../../../engine/ops/elementwise.js';
 import { slice } from '../../../engine/ops/movement.js';
-import { causalConv3d } from './causal-conv.js';
 import { blockedBlocks } from './blocked-blocks.js';
 import type { VaeBlocks } from './blocks.js';
+import { causalConv3d } from './causal-conv.js';
 import { ChunkIo } from './chunk-io.js';
-import { plainBlocks } from './plain-blocks.js';
 import { patchSize, type WanVaeConfig } from './config.js';
 import { decoder21 } from './decoder21.js';
 import { decoder22 } from './decoder22.js';
+import { inlineDerived, preparedDerived, type Recipe } from './derived-params.js';
 import { encoder21 } from './encoder21.js';
 import { encoder22 } from './encoder22.js';
 import { patchify, unpatchify } from './patchify.js';
+import { plainBlocks } from './plain-blocks.js';
 
 /** Activation layout of the chunk graphs: plain NCTHW, or NCHWc blocks of `block` channels (CPU). */
 export type VaeLayout = { readonly kind: 'plain' } | { readonly kind: 'blocked'; readonly block: number };
@@ -37,8 +38,14 @@ export function chunkKey(kind: 'enc' | 'dec', c: WanVaeConfig, s: ChunkShape): s
   return `vae${c.version}-${kind}-${lay}-${s.first ? 'first' : 'next'}-${s.frames}x${s.height}x${s.width}`;
 }
 
-function makeBlocks(io: ChunkIo, layout: VaeLayout): VaeBlocks {
-  return layout.kind === 'plain' ? plainBlocks(io) : blockedBlocks(io, layout.block);
+/**
+ * `registry`: when given, weight-derived tensors of the blocked layout become extra weights
+ * (recorded there with their recipes) instead of being computed in the graph.
+ */
+function makeBlocks(g: Graph, first: boolean, layout: VaeLayout, registry?: Map<string, Recipe>): VaeBlocks {
+  const io = new ChunkIo(g, first);
+  if (layout.kind === 'plain') return plainBlocks(io);
+  return blockedBlocks(io, layout.block, registry ? preparedDerived(g, registry) : inlineDerived(g));
 }
 
 /** Per-channel constants [1, C, 1, 1, 1] (float32, as upstream's tensors). */
@@ -55,9 +62,9 @@ function invStd(c: WanVaeConfig): number[] {
  * Input `x` [1, 3, T, H, W] in [-1, 1]. Outputs `latent` [1, z, T', h, w] (normalised mu),
  * `moments` (conv1 output, 2z channels), `encoder_out` (the encoder's raw output) and caches.
  */
-export function buildEncodeChunkGraph(g: Graph, c: WanVaeConfig, s: ChunkShape): void {
+export function buildEncodeChunkGraph(g: Graph, c: WanVaeConfig, s: ChunkShape, registry?: Map<string, Recipe>): void {
   const root = new Scope(g);
-  const blocks = makeBlocks(new ChunkIo(g, s.first), s.layout);
+  const blocks = makeBlocks(g, s.first, s.layout, registry);
   const x = g.input('x', 'float32', [1, 3, s.frames, s.height, s.width]);
   const p = patchify(x, patchSize(c));
   const enc = (c.version === '2.2' ? encoder22 : encoder21)(root.at('encoder'), blocks, p, c);
@@ -70,9 +77,9 @@ export function buildEncodeChunkGraph(g: Graph, c: WanVaeConfig, s: ChunkShape):
 }
 
 /** Input `z` [1, z, T, h, w] (normalised). Output `video` [1, 3, T', H, W] (raw, unclamped) and caches. */
-export function buildDecodeChunkGraph(g: Graph, c: WanVaeConfig, s: ChunkShape): void {
+export function buildDecodeChunkGraph(g: Graph, c: WanVaeConfig, s: ChunkShape, registry?: Map<string, Recipe>): void {
   const root = new Scope(g);
-  const blocks = makeBlocks(new ChunkIo(g, s.first), s.layout);
+  const blocks = makeBlocks(g, s.first, s.layout, registry);
   const z = g.input('z', 'float32', [1, c.zDim, s.frames, s.height, s.width]);
   const mu = add(div(z, channelConst(g, invStd(c), 'inv_std')), channelConst(g, c.latentsMean, 'latents_mean'));
   const x = causalConv3d(root.at('conv2'), undefined, mu, c.zDim, c.zDim, [1, 1, 1]);

@@ -1,10 +1,9 @@
 // Finds out whether ONNX Runtime's NCHWc kernels are available in this process and
 // with which channel block (16 with AVX-512, 8 with AVX2): one tiny ReorderInput.
-import { toFloat64Array } from '../../../engine/host-tensor.js';
-import { HostTensor } from '../../../engine/host-tensor.js';
-import type { Program } from '../../../engine/program.js';
+import { HostTensor, toFloat64Array } from '../../../engine/host-tensor.js';
 import { reshape } from '../../../engine/ops/movement.js';
 import { reorderInput } from '../../../engine/ops/nchwc.js';
+import type { Program } from '../../../engine/program.js';
 
 /** The NCHWc block size, or undefined when the kernels are missing (non-x86 builds, other providers). */
 export async function probeNchwcBlock(program: Program): Promise<number | undefined> {

@@ -4,7 +4,7 @@
 // compiled graphs (first / later chunk) with the feature caches passed from one
 // run to the next, so memory stays flat however long the clip is.
 import { InputError, throwIfAborted } from '../../../engine/errors.js';
-import type { Graph } from '../../../engine/graph/graph.js';
+import { Graph } from '../../../engine/graph/graph.js';
 import { HostTensor, shapeText, toFloat32 } from '../../../engine/host-tensor.js';
 import { checkWeights, declaredParams, Program, type Weights } from '../../../engine/program.js';
 import type { Device, Runtime } from '../../../engine/runtime/runtime.js';
@@ -16,9 +16,10 @@ import {
   temporalUpsampling,
   type WanVaeConfig,
 } from './config.js';
+import { buildDerivedGraph, type Recipe } from './derived-params.js';
 import { buildDecodeChunkGraph, buildEncodeChunkGraph, type ChunkShape, chunkKey, type VaeLayout } from './graph.js';
-import { probeNchwcBlock } from './layout-probe.js';
 import { blendInto, cropClip, pasteFrames, weightSum } from './host-frames.js';
+import { probeNchwcBlock } from './layout-probe.js';
 import { rampWeights, type Span, spans, tileLayout, type VaeTile } from './tiling.js';
 
 export interface VaeCallOptions {
@@ -64,6 +65,12 @@ export const VAE_SESSIONS = 4;
 export interface WanVaeOptions {
   /** Activation layout of the graphs (default plain); see `WanVae.create` for automatic choice. */
   readonly layout?: VaeLayout;
+  /**
+   * Blocked layout only: lay the filters out once, with a short-lived session on this
+   * runtime, instead of in every chunk graph (faster; keeps a re-laid-out copy of the
+   * encoder/decoder weights, so the caller may drop its own map).
+   */
+  readonly prepare?: { readonly runtime: Runtime; readonly device: Device; readonly threads?: number };
 }
 
 export interface WanVaeCreateOptions {
@@ -83,7 +90,11 @@ export class WanVae {
   readonly layout: VaeLayout;
   readonly #weights: Weights;
   readonly #program: Program;
+  readonly #prepare: WanVaeOptions['prepare'];
   #ownsProgram: boolean;
+  /** Weights plus the prepared (re-laid-out) tensors, when preparation is on. */
+  #feeds: Weights;
+  readonly #prepared = new Set<'enc' | 'dec'>();
 
   /**
    * `weights`: official key names (`encoder.*`, `decoder.*`, `conv1.*`, `conv2.*`), float32.
@@ -94,7 +105,9 @@ export class WanVae {
     this.config = config;
     this.layout = opts.layout ?? { kind: 'plain' };
     this.#weights = weights;
+    this.#feeds = weights;
     this.#program = program;
+    this.#prepare = this.layout.kind === 'blocked' ? opts.prepare : undefined;
     this.#ownsProgram = false;
   }
 
@@ -114,7 +127,8 @@ export class WanVae {
       const block = await probeNchwcBlock(program);
       if (block) layout = { kind: 'blocked', block };
     }
-    const vae = new WanVae(config, weights, program, { layout });
+    const prepare = { runtime, device: opts.device, threads: opts.threads };
+    const vae = new WanVae(config, weights, program, { layout, prepare });
     vae.#ownsProgram = true;
     return vae;
   }
@@ -130,7 +144,9 @@ export class WanVae {
     const enc = declaredParams((g: Graph) =>
       buildEncodeChunkGraph(g, c, { layout: PLAIN, first: false, frames: CHUNK_FRAMES, height: s, width: s }),
     );
-    const dec = declaredParams((g: Graph) => buildDecodeChunkGraph(g, c, { layout: PLAIN, first: false, frames: 1, height: 1, width: 1 }));
+    const dec = declaredParams((g: Graph) =>
+      buildDecodeChunkGraph(g, c, { layout: PLAIN, first: false, frames: 1, height: 1, width: 1 }),
+    );
     return new Map([...enc, ...dec]);
   }
 
@@ -184,7 +200,13 @@ export class WanVae {
           width: job.x.size,
         };
         const x = cropClip(v.data, v.shape, f0, n, job.y.start, job.x.start, job.y.size, job.x.size);
-        const res = await this.#run('enc', shape, { x: HostTensor.f32([1, 3, n, job.y.size, job.x.size], x) }, job, opts);
+        const res = await this.#run(
+          'enc',
+          shape,
+          { x: HostTensor.f32([1, 3, n, job.y.size, job.x.size], x) },
+          job,
+          opts,
+        );
         const lat = res.latent;
         nOut = lat.shape[2];
         if (!tiled) {
@@ -274,7 +296,17 @@ export class WanVae {
         if (!tiled) single = vid.data as Float32Array;
         else {
           acc ??= new Float32Array(3 * n * height * width);
-          blendInto(acc, height, width, vid.data as Float32Array, 3 * n, job.y.start * s, job.x.start * s, job.wy, job.wx);
+          blendInto(
+            acc,
+            height,
+            width,
+            vid.data as Float32Array,
+            3 * n,
+            job.y.start * s,
+            job.x.start * s,
+            job.wy,
+            job.wx,
+          );
         }
         opts.onProgress?.(++done, tLat * jobs.length);
       }
@@ -283,6 +315,41 @@ export class WanVae {
       yield { start, frames: HostTensor.f32([3, n, height, width], data) };
       start += n;
     }
+  }
+
+  /** Computes the weight-derived tensors of one graph family once (blocked layout with `prepare`). */
+  async #ensurePrepared(kind: 'enc' | 'dec', signal: AbortSignal | undefined): Promise<void> {
+    const prep = this.#prepare;
+    if (!prep || this.#prepared.has(kind)) return;
+    const c = this.config;
+    const s = spatialCompression(c);
+    const registry = new Map<string, Recipe>();
+    for (const first of [true, false]) {
+      const g = new Graph();
+      if (kind === 'enc')
+        buildEncodeChunkGraph(
+          g,
+          c,
+          { layout: this.layout, first, frames: first ? 1 : CHUNK_FRAMES, height: s, width: s },
+          registry,
+        );
+      else buildDecodeChunkGraph(g, c, { layout: this.layout, first, frames: 1, height: 1, width: 1 }, registry);
+    }
+    // A short-lived program: its session arena would otherwise keep a copy of every filter.
+    const program = new Program(prep.runtime, { device: prep.device, threads: prep.threads, maxSessions: 1 });
+    try {
+      const out = await program.run(
+        `vae-prepare-${kind}`,
+        (g) => buildDerivedGraph(g, registry),
+        {},
+        this.#weights,
+        signal,
+      );
+      this.#feeds = new Map([...this.#feeds, ...Object.entries(out)]);
+    } finally {
+      await program.dispose();
+    }
+    this.#prepared.add(kind);
   }
 
   #checkDivisible(what: string, name: string, v: number, s: number): void {
@@ -313,14 +380,18 @@ export class WanVae {
     opts: VaeCallOptions,
   ): Promise<Record<string, HostTensor>> {
     const c = this.config;
+    await this.#ensurePrepared(kind, opts.signal);
+    const registry = this.#prepare ? new Map<string, Recipe>() : undefined;
     const build =
       kind === 'enc'
-        ? (g: Graph) => buildEncodeChunkGraph(g, c, shape)
-        : (g: Graph) => buildDecodeChunkGraph(g, c, shape);
+        ? (g: Graph) => buildEncodeChunkGraph(g, c, shape, registry)
+        : (g: Graph) => buildDecodeChunkGraph(g, c, shape, registry);
     const feeds = shape.first ? inputs : { ...inputs, ...job.caches };
-    const res = await this.#program.run(chunkKey(kind, c, shape), build, feeds, this.#weights, opts.signal);
+    const key = `${chunkKey(kind, c, shape)}${registry ? '-prepared' : ''}`;
+    const res = await this.#program.run(key, build, feeds, this.#feeds, opts.signal);
     const next: Record<string, HostTensor> = {};
-    for (const [k, t] of Object.entries(res)) if (k.startsWith(CACHE_OUT)) next[CACHE_IN + k.slice(CACHE_OUT.length)] = t;
+    for (const [k, t] of Object.entries(res))
+      if (k.startsWith(CACHE_OUT)) next[CACHE_IN + k.slice(CACHE_OUT.length)] = t;
     job.caches = next;
     return res;
   }

@@ -2,7 +2,7 @@
 // neighbourhood into channels and averages channel groups; DupUp3D repeats
 // channels and unfolds them into a (ft, fs, fs) neighbourhood.
 import type { Tensor } from '../../../engine/graph/tensor.js';
-import { pad, reshape, slice, transpose, expand } from '../../../engine/ops/movement.js';
+import { expand, pad, reshape, slice, transpose } from '../../../engine/ops/movement.js';
 import { reduceMean } from '../../../engine/ops/reduce.js';
 
 /** [1, inC, T, H, W] → [1, outC, ⌈T/ft⌉, H/fs, W/fs]; T is zero-padded in front to a multiple of ft. */

@@ -1,0 +1,150 @@
+// The built-in model's text encoder + TI2V DiT as one TrainableModel. Per example
+// the trainer's random stream picks the prompt language and template, drops the
+// prompt (classifier-free guidance), chooses text-to-video or image-to-video
+// (first latent frame clean, its tokens at timestep 0, no loss on it — the TI2V
+// path the pipeline samples with), and draws σ and the noise.
+import { InputError } from '../engine/errors.js';
+import { HostTensor } from '../engine/host-tensor.js';
+import type { Weights } from '../engine/program.js';
+import type { Runtime } from '../engine/runtime/runtime.js';
+import type { WanDitConfig } from '../models/wan/dit/config.js';
+import { tokenGrid } from '../models/wan/dit/graph.js';
+import { sinusoidalEmbedding } from '../models/wan/dit/time-embedding.js';
+import type { Umt5Config } from '../models/wan/umt5/config.js';
+import { shiftSigma } from '../schedulers/flow-shift.js';
+import type { Umt5PromptTokenizer } from '../tokenizers/umt5-prompt-tokenizer.js';
+import { GradRunner } from '../training/grad-runner.js';
+import type { TrainRng } from '../training/rng.js';
+import type { LossAndGrads, StepContext, TrainableModel } from '../training/types.js';
+import { type Lang, PROMPT_TEMPLATES, promptFor } from '../world/prompt.js';
+import type { Scene } from '../world/scene.js';
+import { buildJointLossGraph, type JointShape } from './joint-graph.js';
+
+/** One training example: a scene and its clean (normalised) latent [C, T, h, w]. */
+export interface LatentExample {
+  readonly scene: Scene;
+  readonly latent: HostTensor;
+}
+
+/** The random choices of the recipe. */
+export interface JointRecipe {
+  /** Probability that the prompt is replaced by the empty prompt (guidance training). */
+  readonly dropPrompt: number;
+  /** Probability that an example is image-to-video (first latent frame given). */
+  readonly imageToVideo: number;
+  /** Timestep shift of the σ distribution. */
+  readonly shift: number;
+  /** Probability of each light prompt variation (capitalised first letter, final full stop). */
+  readonly promptNoise: number;
+}
+
+export interface JointTrainOptions {
+  readonly runtime: Runtime;
+  readonly threads?: number;
+  readonly tokenizer: Umt5PromptTokenizer;
+  readonly recipe: JointRecipe;
+}
+
+/** A prompt for `scene` in a random language and template, lightly varied. */
+export function samplePrompt(scene: Scene, rng: TrainRng, noise: number): { text: string; lang: Lang } {
+  const lang: Lang = rng.uniform() < 0.5 ? 'en' : 'zh';
+  let text = promptFor(scene, lang, { template: rng.int(PROMPT_TEMPLATES) });
+  if (rng.uniform() < noise) text = text.charAt(0).toUpperCase() + text.slice(1);
+  if (rng.uniform() < noise) text += lang === 'en' ? '.' : '。';
+  return { text, lang };
+}
+
+export class JointFlowMatching implements TrainableModel<LatentExample> {
+  readonly text: Umt5Config;
+  readonly dit: WanDitConfig;
+  readonly #opts: JointTrainOptions;
+  readonly #runner: GradRunner;
+
+  constructor(text: Umt5Config, dit: WanDitConfig, opts: JointTrainOptions) {
+    if (dit.modelType !== 'ti2v' || dit.inDim !== dit.outDim) {
+      throw new InputError(`built-in training: the DiT must be a TI2V model with in_dim = out_dim, got ${dit.modelType} ${dit.inDim}/${dit.outDim}`);
+    }
+    if (dit.textDim !== text.dim) throw new InputError(`built-in training: DiT text_dim ${dit.textDim} != UMT5 dim ${text.dim}`);
+    this.text = text;
+    this.dit = dit;
+    this.#opts = opts;
+    this.#runner = new GradRunner(opts.runtime, { device: 'cpu', threads: opts.threads ?? 1 });
+  }
+
+  async lossAndGrads(params: Weights, batch: readonly LatentExample[], ctx: StepContext): Promise<LossAndGrads> {
+    const { recipe, tokenizer } = this.#opts;
+    const c = this.dit;
+    const b = batch.length;
+    if (b === 0) throw new InputError('built-in training: empty batch');
+    const [, t, h, w] = batch[0].latent.shape;
+    const grid: [number, number, number] = [t, h, w];
+    const [ft, fh, fw] = tokenGrid(c, grid);
+    const seqLen = ft * fh * fw;
+    const frameTokens = fh * fw;
+    const L = c.textLen;
+    const ids = new BigInt64Array(b * L);
+    const mask = new BigInt64Array(b * L);
+    const keep = new Float32Array(b * L);
+    const tValues: number[] = [];
+    const tIndex = new BigInt64Array(b * seqLen);
+    const inputs: Record<string, HostTensor> = {};
+    const plane = h * w;
+    batch.forEach((ex, i) => {
+      if (ex.latent.shape.join() !== batch[0].latent.shape.join()) {
+        throw new InputError('built-in training: every latent in a batch must have the same shape');
+      }
+      const rng = ctx.rng;
+      const prompt = samplePrompt(ex.scene, rng, recipe.promptNoise);
+      const text = rng.uniform() < recipe.dropPrompt ? '' : prompt.text;
+      const enc = tokenizer.encode(text);
+      if (enc.length > L) throw new InputError(`built-in training: prompt '${text}' has ${enc.length} tokens, more than text_len ${L}`);
+      for (let j = 0; j < L; j++) {
+        ids[i * L + j] = BigInt(enc.ids[j]);
+        mask[i * L + j] = BigInt(enc.mask[j]);
+        keep[i * L + j] = enc.mask[j];
+      }
+      const i2v = rng.uniform() < recipe.imageToVideo;
+      const sigma = shiftSigma(rng.uniform(), recipe.shift);
+      const x0 = ex.latent.data as Float32Array;
+      const xt = new Float32Array(x0.length);
+      const target = new Float32Array(x0.length);
+      for (let k = 0; k < x0.length; k++) {
+        const n = rng.normal();
+        xt[k] = (1 - sigma) * x0[k] + sigma * n;
+        target[k] = n - x0[k];
+      }
+      const weight = new Float32Array(t * plane).fill(1);
+      if (i2v) {
+        // The first latent frame is the clean image latent, as the pipeline holds it.
+        for (let ch = 0; ch < c.outDim; ch++) xt.set(x0.subarray(ch * t * plane, ch * t * plane + plane), ch * t * plane);
+        weight.fill(0, 0, plane);
+        weight.fill(t / (t - 1), plane);
+      }
+      tValues.push(1000 * sigma);
+      tIndex.fill(BigInt(i), i * seqLen, (i + 1) * seqLen);
+      if (i2v) tIndex.fill(BigInt(b), i * seqLen, i * seqLen + frameTokens);
+      inputs[`x${i}`] = HostTensor.f32([1, c.inDim, t, h, w], xt);
+      inputs[`target${i}`] = HostTensor.f32([c.outDim, t, h, w], target);
+      inputs[`weight${i}`] = HostTensor.f32([1, t, h, w], weight);
+    });
+    tValues.push(0);
+    inputs.ids = new HostTensor('int64', [b, L], ids);
+    inputs.mask = new HostTensor('int64', [b, L], mask);
+    inputs.keep = HostTensor.f32([b, L, 1], keep);
+    inputs.t_freq = HostTensor.f32([b + 1, c.freqDim], sinusoidalEmbedding(c.freqDim, tValues));
+    inputs.t_index = new HostTensor('int64', [b, seqLen], tIndex);
+    const shape: JointShape = { batch: b, grid, seqLen };
+    return this.#runner.run(
+      `joint:${b}:${grid.join('x')}`,
+      (g) => buildJointLossGraph(g, this.text, c, shape),
+      inputs,
+      params,
+      ctx.trainable,
+      ctx.signal,
+    );
+  }
+
+  async dispose(): Promise<void> {
+    await this.#runner.dispose();
+  }
+}

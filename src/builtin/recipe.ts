@@ -1,0 +1,136 @@
+// The built-in model's recipe: every architecture size, data count, optimiser
+// setting and seed of `npm run train:builtin`, in one place, so the model card
+// can print it and a retrain from scratch repeats the same run.
+import { type WanDitConfig, ditConfigFromJson } from '../models/wan/dit/config.js';
+import { type Umt5Config, validateUmt5Config } from '../models/wan/umt5/config.js';
+import { vaeConfigFromJson, type WanVaeConfig } from '../models/wan/vae/config.js';
+
+/** One optimisation phase. */
+export interface PhaseRecipe {
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly minLr: number;
+  readonly warmup: number;
+  readonly clip: number;
+  readonly weightDecay: number;
+}
+
+export interface BuiltinRecipe {
+  readonly name: string;
+  readonly seed: number;
+  readonly video: { readonly frames: number; readonly width: number; readonly height: number; readonly fps: number };
+  readonly vae: {
+    readonly dim: number;
+    readonly zDim: number;
+    /** Extra loss weight of object pixels. */
+    readonly objectWeight: number;
+    readonly klWeight: number;
+    /** Single frames (the first-chunk path, `perStep` independent images per graph run): teaches the spatial code. */
+    readonly images: PhaseRecipe & { readonly perStep: number; readonly crop: number };
+    /** Short clips (frame count 1 + 4k): teaches the temporal compression. */
+    readonly clips: PhaseRecipe & { readonly frames: number; readonly crop: number };
+  };
+  readonly text: { readonly dim: number; readonly ffn: number; readonly heads: number; readonly layers: number; readonly buckets: number };
+  readonly dit: { readonly dim: number; readonly ffn: number; readonly heads: number; readonly layers: number; readonly textLen: number; readonly freqDim: number };
+  /** Training clips encoded once to latents. */
+  readonly clips: number;
+  readonly joint: PhaseRecipe & {
+    readonly dropPrompt: number;
+    readonly imageToVideo: number;
+    readonly shift: number;
+    readonly promptNoise: number;
+    readonly ema: number;
+  };
+  /** Sampling defaults written to wanjs.json. */
+  readonly sampling: {
+    readonly steps: number;
+    readonly shift: number;
+    readonly guideScale: number;
+    readonly sampler: 'unipc' | 'dpm++' | 'euler';
+    readonly negativePrompt: string;
+  };
+}
+
+export const BUILTIN_RECIPE: BuiltinRecipe = {
+  name: 'wanjs-shapes-tiny',
+  seed: 2026,
+  video: { frames: 17, width: 64, height: 64, fps: 8 },
+  vae: {
+    dim: 8,
+    zDim: 16,
+    objectWeight: 4,
+    klWeight: 1e-4,
+    images: { perStep: 16, crop: 32, steps: 1500, batch: 1, lr: 1e-3, minLr: 1e-4, warmup: 30, clip: 1, weightDecay: 0 },
+    clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
+  },
+  text: { dim: 64, ffn: 128, heads: 4, layers: 2, buckets: 32 },
+  dit: { dim: 128, ffn: 512, heads: 4, layers: 4, textLen: 64, freqDim: 256 },
+  clips: 4000,
+  joint: {
+    steps: 3000,
+    batch: 8,
+    lr: 1e-3,
+    minLr: 1e-4,
+    warmup: 100,
+    clip: 1,
+    weightDecay: 0.01,
+    dropPrompt: 0.1,
+    imageToVideo: 0.3,
+    shift: 3,
+    promptNoise: 0.1,
+    ema: 0.995,
+  },
+  sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '' },
+};
+
+/** The VAE config of a recipe, with zero mean / unit std normalisation (raw latents, for training). */
+export function rawVaeConfig(r: BuiltinRecipe): WanVaeConfig {
+  const z = r.vae.zDim;
+  return vaeConfigFromJson({ dim: r.vae.dim, z_dim: z, latents_mean: new Array(z).fill(0), latents_std: new Array(z).fill(1) }, '2.1');
+}
+
+/** The UMT5 config of a recipe for a tokenizer of `vocab` pieces (as the loader infers it from shapes). */
+export function textConfig(r: BuiltinRecipe, vocab: number): Umt5Config {
+  const t = r.text;
+  return validateUmt5Config({
+    vocab,
+    dim: t.dim,
+    dimAttn: t.dim,
+    dimFfn: t.ffn,
+    numHeads: t.heads,
+    numLayers: t.layers,
+    numBuckets: t.buckets,
+    sharedPos: false,
+    maxDistance: 128,
+    eps: 1e-6,
+  });
+}
+
+/** The official `config.json` keyword arguments of the DiT. */
+export function ditConfigJson(r: BuiltinRecipe): Record<string, unknown> {
+  const d = r.dit;
+  return {
+    _class_name: 'WanModel',
+    model_type: 'ti2v',
+    patch_size: [1, 2, 2],
+    text_len: d.textLen,
+    in_dim: r.vae.zDim,
+    dim: d.dim,
+    ffn_dim: d.ffn,
+    freq_dim: d.freqDim,
+    text_dim: r.text.dim,
+    out_dim: r.vae.zDim,
+    num_heads: d.heads,
+    num_layers: d.layers,
+    window_size: [-1, -1],
+    qk_norm: true,
+    cross_attn_norm: true,
+    eps: 1e-6,
+  };
+}
+
+/** The DiT config of a recipe (Wan2.2 TI2V: per-token timesteps). */
+export function ditConfig(r: BuiltinRecipe): WanDitConfig {
+  return ditConfigFromJson(ditConfigJson(r), undefined, '2.2');
+}

@@ -1,0 +1,146 @@
+// The built-in model's tokenizer: a SentencePiece unigram model made in code from
+// the shapes world's closed vocabulary (English words, Chinese words, and the
+// characters and bytes they are made of), serialised as a ModelProto so the
+// model folder's `google/umt5-xxl/spiece.model` loads through the same reader as
+// the real UMT5 tokenizer. Ids follow T5: <pad> 0, </s> 1, <unk> 2, then the 256
+// byte-fallback pieces, then text pieces.
+import { parseSentencePieceModel } from '../tokenizers/sentencepiece-model.js';
+import { UnigramTokenizer } from '../tokenizers/unigram-tokenizer.js';
+import { BACKGROUND_WORDS, COLOUR_WORDS, MOTION_WORDS, SHAPE_WORDS, SIZE_WORDS } from '../world/vocab.js';
+import { ProtoWriter } from './protobuf-writer.js';
+
+const SPACE = '\u2581';
+
+/** Words of the English prompt templates that are not in the vocabulary tables. */
+const ENGLISH_GLUE = ['a', 'an', 'A', 'An', 'and', 'on', 'background', 'the', 'to', 'of', 'with', 'sized'];
+
+/**
+ * Chinese words the prompts are segmented into. Longest match wins in the unigram
+ * Viterbi (each word scores better than its characters), so e.g. 中等大小的 becomes
+ * 中等 · 大小 · 的 and 向左上方移动 becomes 向左上方 · 移动.
+ */
+const CHINESE_WORDS = [
+  '一个',
+  '的',
+  '，',
+  '。',
+  '背景',
+  '上',
+  '小',
+  '中等',
+  '大小',
+  '大',
+  '静止',
+  '不动',
+  '保持',
+  '向左',
+  '向右',
+  '向上',
+  '向下',
+  '向左上方',
+  '向右上方',
+  '向左下方',
+  '向右下方',
+  '移动',
+  '滑动',
+  '升',
+  '落',
+  '在',
+  '弹跳',
+  '碰到',
+  '边缘',
+  '后',
+  '弹回',
+  '变大',
+  '变小',
+  '逐渐',
+  '旋转',
+  '转动',
+];
+
+/** ASCII punctuation, digits and letters as single pieces: unknown English words fall back to these. */
+const ASCII = Array.from({ length: 126 - 33 + 1 }, (_, i) => String.fromCharCode(33 + i));
+
+/** One vocabulary entry; its id is its position. */
+export interface VocabPiece {
+  readonly piece: string;
+  readonly score: number;
+  readonly kind: 'control' | 'unknown' | 'byte' | 'normal';
+}
+
+function worldPhrases(lang: 'en' | 'zh'): string[] {
+  const out: string[] = [];
+  for (const table of [COLOUR_WORDS, SHAPE_WORDS, SIZE_WORDS, BACKGROUND_WORDS]) {
+    for (const w of Object.values(table)) out.push(w[lang]);
+  }
+  for (const m of Object.values(MOTION_WORDS)) out.push(...m[lang]);
+  return out;
+}
+
+/** The vocabulary (same every call): control pieces, bytes, then words, then single characters. */
+export function builtinVocabulary(): VocabPiece[] {
+  const hex = (b: number) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+  const words = new Set<string>(ENGLISH_GLUE);
+  for (const phrase of worldPhrases('en')) {
+    for (const w of phrase.split(/\s+/)) {
+      words.add(w);
+      for (const part of w.split('-')) if (part) words.add(part);
+    }
+  }
+  const zhNouns = [COLOUR_WORDS, SHAPE_WORDS, BACKGROUND_WORDS].flatMap((t) => Object.values(t).map((w) => w.zh));
+  const zhWords = new Set<string>([...zhNouns, ...CHINESE_WORDS]);
+  const zhChars = new Set<string>();
+  for (const w of [...worldPhrases('zh'), ...zhWords]) for (const ch of w) zhChars.add(ch);
+  for (const a of ASCII) zhChars.delete(a);
+  const normal: VocabPiece[] = [];
+  // Scores are float32-exact, and strictly decreasing so ties never depend on the Viterbi order.
+  normal.push({ piece: SPACE, score: -3, kind: 'normal' });
+  [...words].forEach((w, i) => normal.push({ piece: SPACE + w, score: -4 - i / 256, kind: 'normal' }));
+  [...zhWords].forEach((w, i) => normal.push({ piece: w, score: -4 - i / 256, kind: 'normal' }));
+  [...zhChars].forEach((c, i) => normal.push({ piece: c, score: -10 - i / 256, kind: 'normal' }));
+  ASCII.forEach((c, i) => normal.push({ piece: c, score: -10 - i / 256, kind: 'normal' }));
+  const seen = new Set<string>();
+  const unique = normal.filter((p) => (seen.has(p.piece) ? false : (seen.add(p.piece), true)));
+  return [
+    { piece: '<pad>', score: 0, kind: 'control' },
+    { piece: '</s>', score: 0, kind: 'control' },
+    { piece: '<unk>', score: 0, kind: 'unknown' },
+    ...Array.from({ length: 256 }, (_, b): VocabPiece => ({ piece: hex(b), score: 0, kind: 'byte' })),
+    ...unique,
+  ];
+}
+
+/** The vocabulary as a serialised SentencePiece ModelProto (`spiece.model`). */
+export function builtinSentencePieceModel(): Uint8Array {
+  const vocab = builtinVocabulary();
+  const w = new ProtoWriter();
+  const type = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
+  for (const p of vocab) {
+    const piece = new ProtoWriter();
+    piece.string(1, p.piece);
+    piece.float(2, p.score);
+    if (p.kind !== 'normal') piece.varint(3, type[p.kind]);
+    w.message(1, piece);
+  }
+  const trainer = new ProtoWriter();
+  trainer.varint(3, 1); // model_type UNIGRAM
+  trainer.varint(4, vocab.length); // vocab_size
+  trainer.varint(35, 1); // byte_fallback
+  trainer.varint(40, 2); // unk_id
+  trainer.varint(41, -1); // bos_id: none, as in T5
+  trainer.varint(42, 1); // eos_id
+  trainer.varint(43, 0); // pad_id
+  w.message(2, trainer);
+  const normalizer = new ProtoWriter();
+  normalizer.string(1, 'identity');
+  normalizer.varint(3, 1); // add_dummy_prefix
+  normalizer.varint(4, 1); // remove_extra_whitespaces
+  normalizer.varint(5, 1); // escape_whitespaces
+  w.message(3, normalizer);
+  return w.bytes();
+}
+
+/** A tokenizer over {@link builtinSentencePieceModel}. */
+export function builtinTokenizer(): UnigramTokenizer {
+  return new UnigramTokenizer(parseSentencePieceModel(builtinSentencePieceModel(), 'built-in spiece.model'));
+}

@@ -1,0 +1,293 @@
+// `npm run train:builtin`: trains the built-in model from scratch with our own
+// trainer, in four resumable phases, and writes the model folder.
+//   1. VAE on single frames (the first-chunk path; cheap: learns the spatial code)
+//   2. VAE on short clips (learns the 4× temporal compression)
+//   3. encode the training clips to latents once; fold the latent statistics into the VAE
+//   4. text encoder + TI2V DiT jointly (flow matching, both languages, guidance dropout, i2v)
+// Each phase checkpoints as it goes and leaves `final.safetensors` when done, so an
+// interrupted run picks up where it stopped and repeats the same bits.
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { HostTensor } from '../engine/host-tensor.js';
+import { Program } from '../engine/program.js';
+import type { Runtime } from '../engine/runtime/runtime.js';
+import { readSafetensors, writeSafetensors } from '../engine/weights/safetensors.js';
+import { WAN21_VAE } from '../models/wan/vae/config.js';
+import { WanVae } from '../models/wan/vae/model.js';
+import { Umt5PromptTokenizer } from '../tokenizers/umt5-prompt-tokenizer.js';
+import { readLossLog } from '../training/loss-log.js';
+import { train } from '../training/train.js';
+import type { Dataset, StepInfo, TrainableModel } from '../training/types.js';
+import type { Clip } from '../world/clip.js';
+import { datasetSample } from '../world/dataset.js';
+import { BUILTIN_FILES, writeBuiltinFolder } from './export.js';
+import { initJointParams, isTextParam } from './joint-init.js';
+import { JointFlowMatching, type LatentExample } from './joint-train.js';
+import { encodeLatentSet, latentAt, loadLatentSet, saveLatentSet } from './latents.js';
+import { BUILTIN_RECIPE, type BuiltinRecipe, ditConfig, type PhaseRecipe, rawVaeConfig, textConfig } from './recipe.js';
+import { builtinTokenizer } from './tokenizer.js';
+import { foldLatentNorm, type LatentNorm, latentStats } from './vae-fold.js';
+import { initVaeParams } from './vae-init.js';
+import { type VaeExample, VaeTrainer } from './vae-train.js';
+
+export interface TrainBuiltinOptions {
+  readonly runtime: Runtime;
+  /** Checkpoints, logs and the latent cache (keep it to resume). */
+  readonly workDir: string;
+  /** Where the model folder is written. */
+  readonly outDir: string;
+  readonly recipe?: BuiltinRecipe;
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+}
+
+/** What one phase did. */
+export interface PhaseReport {
+  readonly name: string;
+  readonly steps: number;
+  /** Sum of the optimiser steps' wall times (all sessions of a resumed run). */
+  readonly seconds: number;
+  /** Mean loss of the last 5 % of steps. */
+  readonly finalLoss: number;
+  readonly firstLoss: number;
+}
+
+export interface TrainBuiltinReport {
+  readonly phases: PhaseReport[];
+  /** Seconds spent encoding the training clips. */
+  readonly encodeSeconds: number;
+  readonly latentNorm: LatentNorm;
+  /** Loss-curve PNGs written into the model folder, by phase. */
+  readonly curves: Record<string, string>;
+}
+
+interface PhaseResult {
+  readonly params: Map<string, HostTensor>;
+  readonly ema?: Map<string, HostTensor>;
+  readonly report: PhaseReport;
+}
+
+function summarise(name: string, history: readonly StepInfo[]): PhaseReport {
+  const tail = history.slice(Math.floor(history.length * 0.95));
+  const head = history.slice(0, Math.max(1, Math.ceil(history.length * 0.02)));
+  const mean = (h: readonly StepInfo[]) => h.reduce((s, e) => s + e.loss, 0) / Math.max(1, h.length);
+  return {
+    name,
+    steps: history.length,
+    seconds: history.reduce((s, e) => s + e.ms, 0) / 1000,
+    finalLoss: mean(tail),
+    firstLoss: mean(head),
+  };
+}
+
+/** Runs (or resumes, or reloads when finished) one training phase in `dir`. */
+async function runPhase<T>(
+  name: string,
+  dir: string,
+  o: {
+    model: TrainableModel<T>;
+    params: Map<string, HostTensor>;
+    data: Dataset<T>;
+    phase: PhaseRecipe;
+    seed: number;
+    ema?: number;
+    noDecay?: readonly string[];
+    signal?: AbortSignal;
+    log?: (line: string) => void;
+  },
+): Promise<PhaseResult> {
+  const final = join(dir, 'final.safetensors');
+  const logPath = join(dir, 'loss.jsonl');
+  if (existsSync(final)) {
+    const { tensors } = await readSafetensors(final);
+    const params = new Map<string, HostTensor>();
+    const ema = new Map<string, HostTensor>();
+    for (const [k, t] of tensors) {
+      if (k.startsWith('param.')) params.set(k.slice(6), t);
+      else if (k.startsWith('ema.')) ema.set(k.slice(4), t);
+    }
+    o.log?.(`${name}: done earlier (${final})`);
+    return { params, ema: ema.size ? ema : undefined, report: summarise(name, await readLossLog(logPath)) };
+  }
+  await mkdir(dir, { recursive: true });
+  const p = o.phase;
+  const every = Math.max(1, Math.round(p.steps / 20));
+  const res = await train({
+    model: o.model,
+    params: o.params,
+    data: o.data,
+    steps: p.steps,
+    batchSize: p.batch,
+    optimizer: { lr: p.lr, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: p.weightDecay, noDecay: o.noDecay },
+    schedule: { warmupSteps: p.warmup, decay: 'cosine', minLr: p.minLr },
+    clipGradNorm: p.clip,
+    ema: o.ema ? { decay: o.ema } : undefined,
+    seed: o.seed,
+    checkpoint: { dir: join(dir, 'checkpoints'), every: Math.max(20, Math.round(p.steps / 20)), keep: 2 },
+    resume: true,
+    log: logPath,
+    plot: join(dir, 'loss.png'),
+    signal: o.signal,
+    onStep: (s) => {
+      if (s.step % every === 0 || s.step === p.steps) {
+        o.log?.(`${name}: step ${s.step}/${p.steps}  loss ${s.loss.toFixed(4)}  lr ${s.lr.toExponential(2)}  ${s.ms.toFixed(0)} ms`);
+      }
+    },
+  });
+  const tensors = new Map<string, HostTensor>();
+  for (const [k, t] of res.params) tensors.set(`param.${k}`, t);
+  for (const [k, t] of res.ema ?? []) tensors.set(`ema.${k}`, t);
+  await writeSafetensors(final, tensors);
+  return { params: res.params, ema: res.ema, report: summarise(name, res.history) };
+}
+
+/** A frame window of clip i: `frames` consecutive frames starting at a deterministic offset. */
+function clipWindow(seed: string, i: number, r: BuiltinRecipe, frames: number): Clip {
+  const { width, height } = r.video;
+  const total = r.video.frames;
+  const full = datasetSample({ seed, split: 'train', frames: total, width, height }, i).clip as Clip;
+  if (frames === total) return full;
+  const f0 = (i * 7) % (total - frames + 1);
+  const plane = width * height;
+  const data = new Float32Array(3 * frames * plane);
+  for (let c = 0; c < 3; c++) data.set(full.data.subarray((c * total + f0) * plane, (c * total + f0 + frames) * plane), c * frames * plane);
+  return { shape: [3, frames, height, width], data };
+}
+
+/** `perStep` frames of different clips (each at one of 5 instants), stacked as [3, n, H, W]. */
+function imageStack(seed: string, i: number, r: BuiltinRecipe): Clip {
+  const n = r.vae.images.perStep;
+  const { width, height } = r.video;
+  const plane = width * height;
+  const data = new Float32Array(3 * n * plane);
+  for (let j = 0; j < n; j++) {
+    const k = i * n + j;
+    const clip = datasetSample({ seed, split: 'train', frames: 5, width, height }, k).clip as Clip;
+    const f = k % 5;
+    for (let c = 0; c < 3; c++) data.set(clip.data.subarray((c * 5 + f) * plane, (c * 5 + f + 1) * plane), (c * n + j) * plane);
+  }
+  return { shape: [3, n, height, width], data };
+}
+
+/** Trains every phase (resuming where a previous run stopped) and writes the model folder. */
+export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltinReport> {
+  const r = o.recipe ?? BUILTIN_RECIPE;
+  const log = o.log ?? (() => undefined);
+  const vaeConfig = rawVaeConfig(r);
+  const work = o.workDir;
+  await mkdir(work, { recursive: true });
+  const vaeOpts = { runtime: o.runtime, klWeight: r.vae.klWeight, objectWeight: r.vae.objectWeight, sample: false };
+
+  // 1. VAE on single frames
+  const vaeImages = new VaeTrainer(vaeConfig, { ...vaeOpts, images: true, crop: r.vae.images.crop });
+  const images = await runPhase<VaeExample>('vae-images', join(work, 'vae-images'), {
+    model: vaeImages,
+    params: initVaeParams(WanVae.declaredParams(vaeConfig), r.seed),
+    data: {
+      length: r.vae.images.steps * r.vae.images.batch,
+      get: (i) => ({ clip: imageStack(`${r.seed}:vae-images`, i, r) }),
+    },
+    phase: r.vae.images,
+    seed: r.seed + 1,
+    signal: o.signal,
+    log,
+  });
+  await vaeImages.dispose();
+
+  // 2. VAE on short clips
+  const vaeClips = new VaeTrainer(vaeConfig, { ...vaeOpts, crop: r.vae.clips.crop });
+  const clips = await runPhase<VaeExample>('vae-clips', join(work, 'vae-clips'), {
+    model: vaeClips,
+    params: images.params,
+    data: {
+      length: r.vae.clips.steps * r.vae.clips.batch,
+      get: (i) => ({ clip: clipWindow(`${r.seed}:vae-clips`, i, r, r.vae.clips.frames) }),
+    },
+    phase: r.vae.clips,
+    seed: r.seed + 2,
+    signal: o.signal,
+    log,
+  });
+  await vaeClips.dispose();
+
+  // 3. Latents of the DiT's training clips, and their statistics
+  const cachePath = join(work, 'latents.safetensors');
+  const key = JSON.stringify({ seed: r.seed, count: r.clips, video: r.video, vae: r.vae });
+  const t0 = performance.now();
+  let set = await loadLatentSet(cachePath, key);
+  let encodeSeconds = 0;
+  if (!set) {
+    const program = new Program(o.runtime, { device: 'cpu', threads: 1, maxSessions: 4 });
+    const vae = new WanVae(vaeConfig, clips.params, program);
+    set = await encodeLatentSet(vae, {
+      seed: `${r.seed}:dit`,
+      count: r.clips,
+      frames: r.video.frames,
+      width: r.video.width,
+      height: r.video.height,
+      signal: o.signal,
+      onProgress: (d, n) => {
+        if (d % 250 === 0 || d === n) log(`latents: ${d}/${n} clips encoded`);
+      },
+    });
+    await program.dispose();
+    encodeSeconds = (performance.now() - t0) / 1000;
+    await saveLatentSet(cachePath, set, key);
+    await writeFile(join(work, 'latents-seconds.json'), JSON.stringify({ seconds: encodeSeconds }));
+  } else if (existsSync(join(work, 'latents-seconds.json'))) {
+    encodeSeconds = (JSON.parse(await readFile(join(work, 'latents-seconds.json'), 'utf8')) as { seconds: number }).seconds;
+  }
+  const z = r.vae.zDim;
+  const count = set.latents.shape[0];
+  const raw = Array.from({ length: count }, (_, i) => latentAt(set, i).data);
+  const norm = latentStats(raw, z);
+  const per = raw[0].length / z;
+  const normalised = raw.map((l) => {
+    const out = new Float32Array(l.length);
+    for (let j = 0; j < z; j++) for (let k = 0; k < per; k++) out[j * per + k] = (l[j * per + k] - norm.mean[j]) / norm.std[j];
+    return HostTensor.f32(set.latents.shape.slice(1), out);
+  });
+
+  // 4. Text encoder + DiT
+  const tokenizer = builtinTokenizer();
+  const text = textConfig(r, tokenizer.vocabSize);
+  const dit = ditConfig(r);
+  const joint = new JointFlowMatching(text, dit, {
+    runtime: o.runtime,
+    tokenizer: new Umt5PromptTokenizer(tokenizer, { maxLength: dit.textLen }),
+    recipe: r.joint,
+  });
+  const scenes = `${r.seed}:dit`;
+  const jointRes = await runPhase<LatentExample>('text+dit', join(work, 'joint'), {
+    model: joint,
+    params: initJointParams(text, dit, r.seed + 10),
+    data: {
+      length: count,
+      get: (i) => ({ scene: datasetSample({ seed: scenes, split: 'train', render: false }, i).scene, latent: normalised[i] }),
+    },
+    phase: r.joint,
+    seed: r.seed + 3,
+    ema: r.joint.ema,
+    noDecay: ['**.bias', '/norm/', '**.modulation', 'token_embedding.weight', '/pos_embedding/'],
+    signal: o.signal,
+    log,
+  });
+  await joint.dispose();
+
+  // 5. The model folder
+  const weights = jointRes.ema ?? jointRes.params;
+  const textW = new Map<string, HostTensor>();
+  const ditW = new Map<string, HostTensor>();
+  for (const [k, t] of weights) (isTextParam(k, text) ? textW : ditW).set(k, t);
+  const vaeW = foldLatentNorm(clips.params, norm, { mean: WAN21_VAE.latentsMean, std: WAN21_VAE.latentsStd });
+  await writeBuiltinFolder(o.outDir, r, { dit: ditW, vae: vaeW, text: textW });
+  const curves: Record<string, string> = {};
+  for (const [phase, dir] of [['vae-images', 'vae-images'], ['vae-clips', 'vae-clips'], ['text+dit', 'joint']]) {
+    const name = `loss-${dir}.png`;
+    await copyFile(join(work, dir, 'loss.png'), join(o.outDir, name));
+    curves[phase] = name;
+  }
+  log(`wrote ${o.outDir} (${Object.values(BUILTIN_FILES).join(', ')})`);
+  return { phases: [images.report, clips.report, jointRes.report], encodeSeconds, latentNorm: norm, curves };
+}
