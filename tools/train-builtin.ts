@@ -3,8 +3,8 @@
 // and writes assets/builtin-model/ with its model card.
 //   npx tsx tools/train-builtin.ts [--work runs/builtin] [--out assets/builtin-model] [--no-eval]
 import { parseArgs } from 'node:util';
-import { OrtNodeRuntime } from '../src/engine/runtime/ort-node.js';
 import { runBuiltinTraining } from '../src/builtin/run.js';
+import { OrtNodeRuntime } from '../src/engine/runtime/ort-node.js';
 
 const { values } = parseArgs({
   options: {

@@ -11,19 +11,25 @@ function row(label: string, a: Accuracy): string {
 
 /** The held-out text-to-video table, the per-triple table, the image-to-video line and the target check. */
 export function evalTables(r: EvalReport): string {
-  const head = '| prompts | clips | colour | shape | motion | all three | background flicker |\n|---|---:|---:|---:|---:|---:|---:|';
+  const head =
+    '| prompts | clips | colour | shape | motion | all three | background flicker |\n|---|---:|---:|---:|---:|---:|---:|';
   const lines = [head];
   if (r.t2v.en) lines.push(row('English', r.t2v.en));
   if (r.t2v.zh) lines.push(row('Chinese', r.t2v.zh));
   lines.push(row('**both**', r.t2v.all));
-  const out = [`Text-to-video on the ${r.perTriple.length} held-out (colour, shape, motion) triples, ${r.settings.scenes} scene(s) per triple × ${r.settings.seeds} seed(s) per language:`, '', ...lines, ''];
+  const out = [
+    `Text-to-video on the ${r.perTriple.length} held-out (colour, shape, motion) triples, ${r.settings.scenes} scene(s) per triple × ${r.settings.seeds} seed(s) per language:`,
+    '',
+    ...lines,
+    '',
+  ];
   out.push(
     `Diversity across seeds (same prompt): first-frame RMS difference ${num(r.diversity.firstFrame)}, mean centroid distance ${num(r.diversity.centroid)} (fraction of the frame).`,
     '',
   );
   if (r.i2v) {
     out.push(
-      'Image-to-video (the held-out scene\'s rendered first frame given, English prompt):',
+      "Image-to-video (the held-out scene's rendered first frame given, English prompt):",
       '',
       '| clips | colour kept | shape kept | moves as prompted | all three | first-frame centroid shift |',
       '|---:|---:|---:|---:|---:|---:|',
@@ -31,11 +37,25 @@ export function evalTables(r: EvalReport): string {
       '',
     );
   }
-  out.push('Per held-out triple (text-to-video, both languages):', '', '| colour | shape | motion | clips | colour ok | shape ok | motion ok |', '|---|---|---|---:|---:|---:|---:|');
+  out.push(
+    'Per held-out triple (text-to-video, both languages):',
+    '',
+    '| colour | shape | motion | clips | colour ok | shape ok | motion ok |',
+    '|---|---|---|---:|---:|---:|---:|',
+  );
   for (const { triple, accuracy: a } of r.perTriple) {
-    out.push(`| ${triple.colour} | ${triple.shape} | ${triple.motion} | ${a.n} | ${pct(a.colour)} | ${pct(a.shape)} | ${pct(a.motion)} |`);
+    out.push(
+      `| ${triple.colour} | ${triple.shape} | ${triple.motion} | ${a.n} | ${pct(a.colour)} | ${pct(a.shape)} | ${pct(a.motion)} |`,
+    );
   }
-  out.push('', 'Targets (both languages together; the language gap per measure):', '', '| target | required | measured | met |', '|---|---|---|---|');
-  for (const c of checkTargets(r)) out.push(`| ${c.name} | ${c.required} | ${c.measured} | ${c.ok ? 'yes' : '**no**'} |`);
+  out.push(
+    '',
+    'Targets (both languages together; the language gap per measure):',
+    '',
+    '| target | required | measured | met |',
+    '|---|---|---|---|',
+  );
+  for (const c of checkTargets(r))
+    out.push(`| ${c.name} | ${c.required} | ${c.measured} | ${c.ok ? 'yes' : '**no**'} |`);
   return out.join('\n');
 }

@@ -6,8 +6,8 @@
 // rendered first frame is given, and the object must keep its colour and shape
 // and move as prompted.
 import { throwIfAborted } from '../engine/errors.js';
-import type { WanPipeline } from '../pipelines/wan-pipeline.js';
 import type { GenerateRequest } from '../pipelines/types.js';
+import type { WanPipeline } from '../pipelines/wan-pipeline.js';
 import type { Clip } from '../world/clip.js';
 import { frameToRgb } from '../world/clip.js';
 import { HELDOUT_TRIPLES, type Triple } from '../world/heldout.js';
@@ -68,7 +68,12 @@ export interface Accuracy {
 
 export interface EvalReport {
   readonly model: string;
-  readonly settings: { readonly scenes: number; readonly seeds: number; readonly steps?: number; readonly guideScale?: number };
+  readonly settings: {
+    readonly scenes: number;
+    readonly seeds: number;
+    readonly steps?: number;
+    readonly guideScale?: number;
+  };
   readonly t2v: Readonly<Record<Lang, Accuracy>> & { readonly all: Accuracy };
   /** Per held-out triple, both languages. */
   readonly perTriple: readonly { readonly triple: Triple; readonly accuracy: Accuracy }[];
@@ -84,7 +89,10 @@ export interface EvalReport {
 export function heldoutScene(triple: Triple, k: number): Scene {
   const key = `${triple.colour}-${triple.shape}-${triple.motion}`;
   for (let attempt = 0; ; attempt++) {
-    const scene = sampleScene(createRng('wanjs-builtin-eval').fork(key).fork(`${k}:${attempt}`), { split: 'heldout', objects: 1 });
+    const scene = sampleScene(createRng('wanjs-builtin-eval').fork(key).fork(`${k}:${attempt}`), {
+      split: 'heldout',
+      objects: 1,
+    });
     const o = scene.objects[0];
     if (o.colour === triple.colour && o.shape === triple.shape && o.motion === triple.motion) return scene;
   }
@@ -201,14 +209,22 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
     const f = xs.filter((x) => Number.isFinite(x));
     return f.length ? f.reduce((a, b) => a + b, 0) / f.length : Number.NaN;
   };
-  const byLang = Object.fromEntries(langs.map((l) => [l, accuracy(t2v.filter((c) => c.lang === l))])) as Record<Lang, Accuracy>;
+  const byLang = Object.fromEntries(langs.map((l) => [l, accuracy(t2v.filter((c) => c.lang === l))])) as Record<
+    Lang,
+    Accuracy
+  >;
   return {
     model: pipe.name,
     settings: { scenes, seeds, steps: o.steps, guideScale: o.guideScale },
     t2v: { ...byLang, all: accuracy(t2v) },
-    perTriple: HELDOUT_TRIPLES.map((triple) => ({ triple, accuracy: accuracy(t2v.filter((c) => c.triple === triple)) })),
+    perTriple: HELDOUT_TRIPLES.map((triple) => ({
+      triple,
+      accuracy: accuracy(t2v.filter((c) => c.triple === triple)),
+    })),
     diversity: { firstFrame: meanOf(divs.map((d) => d.firstFrame)), centroid: meanOf(divs.map((d) => d.centroid)) },
-    i2v: i2v.length ? { ...accuracy(i2v), firstFrameShift: meanOf(i2v.map((c) => c.firstFrameShift ?? Number.NaN)) } : undefined,
+    i2v: i2v.length
+      ? { ...accuracy(i2v), firstFrameShift: meanOf(i2v.map((c) => c.firstFrameShift ?? Number.NaN)) }
+      : undefined,
     cases,
     secondsPerClip: cases.length ? genSeconds / cases.length : Number.NaN,
   };

@@ -17,7 +17,11 @@ export type InitRule =
 export type InitPolicy = (name: string, shape: readonly number[]) => InitRule | undefined;
 
 /** PyTorch's default for Linear/Conv weights and biases: U(±1/√fan_in); 1-D gains (norms) 1. */
-export function torchDefault(name: string, shape: readonly number[], weightOf: ReadonlyMap<string, readonly number[]>): InitRule {
+export function torchDefault(
+  name: string,
+  shape: readonly number[],
+  weightOf: ReadonlyMap<string, readonly number[]>,
+): InitRule {
   if (name.endsWith('.gamma') || /norm[^.]*\.weight$/.test(name)) return { kind: 'const', value: 1 };
   if (name.endsWith('.bias')) {
     const w = weightOf.get(`${name.slice(0, -'.bias'.length)}.weight`);

@@ -21,7 +21,8 @@ function ditRule(name: string, shape: readonly number[], c: WanDitConfig): InitR
 
 function textRule(name: string, shape: readonly number[], c: Umt5Config): InitRule | undefined {
   if (name === 'token_embedding.weight') return { kind: 'normal', std: 1 };
-  if (name.endsWith('norm1.weight') || name.endsWith('norm2.weight') || name === 'norm.weight') return { kind: 'const', value: 1 };
+  if (name.endsWith('norm1.weight') || name.endsWith('norm2.weight') || name === 'norm.weight')
+    return { kind: 'const', value: 1 };
   if (name.endsWith('pos_embedding.embedding.weight')) return { kind: 'normal', std: 1 / Math.sqrt(c.dim) };
   const fanIn = shape[1];
   if (name.endsWith('attn.q.weight')) return { kind: 'normal', std: 1 / Math.sqrt(fanIn * (c.dimAttn / c.numHeads)) };
@@ -40,7 +41,11 @@ export function initJointParams(text: Umt5Config, dit: WanDitConfig, seed: numbe
 
 /** Whether a joint parameter belongs to the text encoder (its keys are disjoint from the DiT's). */
 export function isTextParam(name: string, text: Umt5Config): boolean {
-  return name === 'token_embedding.weight' || name === 'norm.weight' || (/^blocks\.\d+\./.test(name) && isUmt5Block(name, text));
+  return (
+    name === 'token_embedding.weight' ||
+    name === 'norm.weight' ||
+    (/^blocks\.\d+\./.test(name) && isUmt5Block(name, text))
+  );
 }
 
 function isUmt5Block(name: string, c: Umt5Config): boolean {

@@ -62,9 +62,12 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
 
   constructor(text: Umt5Config, dit: WanDitConfig, opts: JointTrainOptions) {
     if (dit.modelType !== 'ti2v' || dit.inDim !== dit.outDim) {
-      throw new InputError(`built-in training: the DiT must be a TI2V model with in_dim = out_dim, got ${dit.modelType} ${dit.inDim}/${dit.outDim}`);
+      throw new InputError(
+        `built-in training: the DiT must be a TI2V model with in_dim = out_dim, got ${dit.modelType} ${dit.inDim}/${dit.outDim}`,
+      );
     }
-    if (dit.textDim !== text.dim) throw new InputError(`built-in training: DiT text_dim ${dit.textDim} != UMT5 dim ${text.dim}`);
+    if (dit.textDim !== text.dim)
+      throw new InputError(`built-in training: DiT text_dim ${dit.textDim} != UMT5 dim ${text.dim}`);
     this.text = text;
     this.dit = dit;
     this.#opts = opts;
@@ -97,7 +100,8 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
       const prompt = samplePrompt(ex.scene, rng, recipe.promptNoise);
       const text = rng.uniform() < recipe.dropPrompt ? '' : prompt.text;
       const enc = tokenizer.encode(text);
-      if (enc.length > L) throw new InputError(`built-in training: prompt '${text}' has ${enc.length} tokens, more than text_len ${L}`);
+      if (enc.length > L)
+        throw new InputError(`built-in training: prompt '${text}' has ${enc.length} tokens, more than text_len ${L}`);
       for (let j = 0; j < L; j++) {
         ids[i * L + j] = BigInt(enc.ids[j]);
         mask[i * L + j] = BigInt(enc.mask[j]);
@@ -116,7 +120,8 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
       const weight = new Float32Array(t * plane).fill(1);
       if (i2v) {
         // The first latent frame is the clean image latent, as the pipeline holds it.
-        for (let ch = 0; ch < c.outDim; ch++) xt.set(x0.subarray(ch * t * plane, ch * t * plane + plane), ch * t * plane);
+        for (let ch = 0; ch < c.outDim; ch++)
+          xt.set(x0.subarray(ch * t * plane, ch * t * plane + plane), ch * t * plane);
         weight.fill(0, 0, plane);
         weight.fill(t / (t - 1), plane);
       }

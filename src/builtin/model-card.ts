@@ -24,7 +24,13 @@ export interface ModelCardInput {
   readonly evaluation?: EvalReport;
   readonly speed?: SpeedReport;
   /** Parameter count and file size (bytes) per component. */
-  readonly components: readonly { readonly name: string; readonly file: string; readonly params: number; readonly bytes: number; readonly what: string }[];
+  readonly components: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly params: number;
+    readonly bytes: number;
+    readonly what: string;
+  }[];
   readonly vocabSize: number;
 }
 
@@ -63,7 +69,8 @@ export function renderModelCard(m: ModelCardInput): string {
     '| component | file | architecture | parameters | size |',
     '|---|---|---|---:|---:|',
   );
-  for (const c of m.components) out.push(`| ${c.name} | \`${c.file}\` | ${c.what} | ${kParams(c.params)} | ${mb(c.bytes)} |`);
+  for (const c of m.components)
+    out.push(`| ${c.name} | \`${c.file}\` | ${c.what} | ${kParams(c.params)} | ${mb(c.bytes)} |`);
   out.push(
     `| tokenizer | \`${BUILTIN_FILES.tokenizer}\` | SentencePiece unigram, ${m.vocabSize} pieces (the world's English and Chinese words, their characters, ASCII, 256 byte-fallback pieces); pad 0, \`</s>\` 1, unk 2 | — | — |`,
     `| defaults | \`${BUILTIN_FILES.defaults}\` | ${r.sampling.steps} ${r.sampling.sampler} steps, shift ${r.sampling.shift}, guidance ${r.sampling.guideScale}, empty negative prompt, ${v.frames} frames ${v.width}×${v.height} @ ${v.fps} fps | — | — |`,
@@ -93,7 +100,10 @@ export function renderModelCard(m: ModelCardInput): string {
       `VAE, single frames (first-chunk path), ${r.vae.images.perStep} per step; object-weighted L1 + L2, KL ${r.vae.klWeight}`,
       r.vae.images.perStep * r.vae.images.batch,
     ],
-    'vae-clips': [`VAE, ${r.vae.clips.frames}-frame clips, ${r.vae.clips.crop}×${r.vae.clips.crop} crops`, r.vae.clips.batch],
+    'vae-clips': [
+      `VAE, ${r.vae.clips.frames}-frame clips, ${r.vae.clips.crop}×${r.vae.clips.crop} crops`,
+      r.vae.clips.batch,
+    ],
     'text+dit': [
       `UMT5 + DiT, flow matching (shift ${r.joint.shift}), batch ${r.joint.batch}, English/Chinese at random, prompt dropped ${(100 * r.joint.dropPrompt).toFixed(0)} %, image-to-video ${(100 * r.joint.imageToVideo).toFixed(0)} %, EMA ${r.joint.ema}`,
       r.joint.batch,
@@ -103,7 +113,9 @@ export function renderModelCard(m: ModelCardInput): string {
     for (const p of t.phases) {
       const [what, per] = phaseWhat[p.name] ?? [p.name, 1];
       const curve = t.curves[p.name] ? `![${p.name}](${t.curves[p.name]})` : '';
-      out.push(`| ${p.name} | ${what} | ${p.steps} | ${p.steps * per} | ${minutes(p.seconds)} | ${p.firstLoss.toFixed(4)} → ${p.finalLoss.toFixed(4)} | ${curve} |`);
+      out.push(
+        `| ${p.name} | ${what} | ${p.steps} | ${p.steps * per} | ${minutes(p.seconds)} | ${p.firstLoss.toFixed(4)} → ${p.finalLoss.toFixed(4)} | ${curve} |`,
+      );
     }
     const total = t.phases.reduce((s, p) => s + p.seconds, 0) + t.encodeSeconds;
     out.push(
@@ -130,7 +142,13 @@ export function renderModelCard(m: ModelCardInput): string {
     '## Evaluation',
     '',
   );
-  if (m.evaluation) out.push(evalTables(m.evaluation), '', `Sampling: the folder defaults (${r.sampling.steps} steps, guidance ${r.sampling.guideScale}). Grader: the world's analytic checker (\`scoreClip\`), which segments the clip by colour and classifies the shape and the motion of the object of the target colour.`, '');
+  if (m.evaluation)
+    out.push(
+      evalTables(m.evaluation),
+      '',
+      `Sampling: the folder defaults (${r.sampling.steps} steps, guidance ${r.sampling.guideScale}). Grader: the world's analytic checker (\`scoreClip\`), which segments the clip by colour and classifies the shape and the motion of the object of the target colour.`,
+      '',
+    );
   else out.push('(not evaluated)', '');
   out.push('## Speed', '');
   if (m.speed) {

@@ -1,7 +1,7 @@
 // The built-in model's recipe: every architecture size, data count, optimiser
 // setting and seed of `npm run train:builtin`, in one place, so the model card
 // can print it and a retrain from scratch repeats the same run.
-import { type WanDitConfig, ditConfigFromJson } from '../models/wan/dit/config.js';
+import { ditConfigFromJson, type WanDitConfig } from '../models/wan/dit/config.js';
 import { type Umt5Config, validateUmt5Config } from '../models/wan/umt5/config.js';
 import { vaeConfigFromJson, type WanVaeConfig } from '../models/wan/vae/config.js';
 
@@ -31,8 +31,21 @@ export interface BuiltinRecipe {
     /** Short clips (frame count 1 + 4k): teaches the temporal compression. */
     readonly clips: PhaseRecipe & { readonly frames: number; readonly crop: number };
   };
-  readonly text: { readonly dim: number; readonly ffn: number; readonly heads: number; readonly layers: number; readonly buckets: number };
-  readonly dit: { readonly dim: number; readonly ffn: number; readonly heads: number; readonly layers: number; readonly textLen: number; readonly freqDim: number };
+  readonly text: {
+    readonly dim: number;
+    readonly ffn: number;
+    readonly heads: number;
+    readonly layers: number;
+    readonly buckets: number;
+  };
+  readonly dit: {
+    readonly dim: number;
+    readonly ffn: number;
+    readonly heads: number;
+    readonly layers: number;
+    readonly textLen: number;
+    readonly freqDim: number;
+  };
   /** Training clips encoded once to latents. */
   readonly clips: number;
   readonly joint: PhaseRecipe & {
@@ -61,7 +74,17 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     zDim: 16,
     objectWeight: 4,
     klWeight: 1e-4,
-    images: { perStep: 16, crop: 32, steps: 1500, batch: 1, lr: 1e-3, minLr: 1e-4, warmup: 30, clip: 1, weightDecay: 0 },
+    images: {
+      perStep: 16,
+      crop: 32,
+      steps: 1500,
+      batch: 1,
+      lr: 1e-3,
+      minLr: 1e-4,
+      warmup: 30,
+      clip: 1,
+      weightDecay: 0,
+    },
     clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
   },
   text: { dim: 64, ffn: 128, heads: 4, layers: 2, buckets: 32 },
@@ -87,7 +110,10 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
 /** The VAE config of a recipe, with zero mean / unit std normalisation (raw latents, for training). */
 export function rawVaeConfig(r: BuiltinRecipe): WanVaeConfig {
   const z = r.vae.zDim;
-  return vaeConfigFromJson({ dim: r.vae.dim, z_dim: z, latents_mean: new Array(z).fill(0), latents_std: new Array(z).fill(1) }, '2.1');
+  return vaeConfigFromJson(
+    { dim: r.vae.dim, z_dim: z, latents_mean: new Array(z).fill(0), latents_std: new Array(z).fill(1) },
+    '2.1',
+  );
 }
 
 /** The UMT5 config of a recipe for a tokenizer of `vocab` pieces (as the loader infers it from shapes). */

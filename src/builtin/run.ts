@@ -1,7 +1,8 @@
 // The whole built-in model job: train (resumable), evaluate on held-out
 // combinations, benchmark, and write the model card — what `npm run train:builtin` does.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+
 import { existsSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import { openCheckpoint } from '../engine/weights/index.js';
@@ -15,7 +16,12 @@ import { builtinVocabulary } from './tokenizer.js';
 import { type TrainBuiltinReport, trainBuiltin } from './train-builtin.js';
 
 /** File names of the reports kept next to the model. */
-export const REPORT_FILES = { training: 'training.json', evaluation: 'eval.json', speed: 'speed.json', card: 'MODEL_CARD.md' } as const;
+export const REPORT_FILES = {
+  training: 'training.json',
+  evaluation: 'eval.json',
+  speed: 'speed.json',
+  card: 'MODEL_CARD.md',
+} as const;
 
 export interface RunBuiltinOptions {
   readonly runtime: Runtime;
@@ -37,7 +43,11 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 /** Parameter count and size of each weight file of a built-in folder. */
 export async function folderComponentSizes(dir: string): Promise<ModelCardInput['components']> {
   const parts = [
-    { name: 'DiT', file: BUILTIN_FILES.dit, what: 'Wan TI2V DiT (float32 safetensors, official keys, `config.json` beside it)' },
+    {
+      name: 'DiT',
+      file: BUILTIN_FILES.dit,
+      what: 'Wan TI2V DiT (float32 safetensors, official keys, `config.json` beside it)',
+    },
     { name: 'VAE', file: BUILTIN_FILES.vae, what: 'Wan2.1 VAE topology (float32 .pth)' },
     { name: 'text encoder', file: BUILTIN_FILES.text, what: 'UMT5 encoder (bfloat16 .pth, official keys)' },
   ];
@@ -57,7 +67,11 @@ export async function folderComponentSizes(dir: string): Promise<ModelCardInput[
 }
 
 /** Writes MODEL_CARD.md (and `cardPath`) from the reports stored in the folder. */
-export async function writeModelCard(dir: string, recipe: BuiltinRecipe = BUILTIN_RECIPE, cardPath?: string): Promise<string> {
+export async function writeModelCard(
+  dir: string,
+  recipe: BuiltinRecipe = BUILTIN_RECIPE,
+  cardPath?: string,
+): Promise<string> {
   const card = renderModelCard({
     recipe,
     training: await readJson<TrainBuiltinReport>(join(dir, REPORT_FILES.training)),
@@ -75,7 +89,14 @@ export async function writeModelCard(dir: string, recipe: BuiltinRecipe = BUILTI
 export async function runBuiltinTraining(o: RunBuiltinOptions): Promise<void> {
   const recipe = o.recipe ?? BUILTIN_RECIPE;
   const log = o.log ?? (() => undefined);
-  const training = await trainBuiltin({ runtime: o.runtime, workDir: o.workDir, outDir: o.outDir, recipe, signal: o.signal, log });
+  const training = await trainBuiltin({
+    runtime: o.runtime,
+    workDir: o.workDir,
+    outDir: o.outDir,
+    recipe,
+    signal: o.signal,
+    log,
+  });
   await writeFile(join(o.outDir, REPORT_FILES.training), `${JSON.stringify(training, null, 2)}\n`);
   if (o.evaluate !== false) {
     log('evaluating on the held-out combinations');

@@ -95,12 +95,16 @@ export function builtinVocabulary(): VocabPiece[] {
   const normal: VocabPiece[] = [];
   // Scores are float32-exact, and strictly decreasing so ties never depend on the Viterbi order.
   normal.push({ piece: SPACE, score: -3, kind: 'normal' });
-  [...words].forEach((w, i) => normal.push({ piece: SPACE + w, score: -4 - i / 256, kind: 'normal' }));
-  [...zhWords].forEach((w, i) => normal.push({ piece: w, score: -4 - i / 256, kind: 'normal' }));
-  [...zhChars].forEach((c, i) => normal.push({ piece: c, score: -10 - i / 256, kind: 'normal' }));
-  ASCII.forEach((c, i) => normal.push({ piece: c, score: -10 - i / 256, kind: 'normal' }));
+  for (const [i, w] of [...words].entries()) normal.push({ piece: SPACE + w, score: -4 - i / 256, kind: 'normal' });
+  for (const [i, w] of [...zhWords].entries()) normal.push({ piece: w, score: -4 - i / 256, kind: 'normal' });
+  for (const [i, c] of [...zhChars].entries()) normal.push({ piece: c, score: -10 - i / 256, kind: 'normal' });
+  for (const [i, c] of ASCII.entries()) normal.push({ piece: c, score: -10 - i / 256, kind: 'normal' });
   const seen = new Set<string>();
-  const unique = normal.filter((p) => (seen.has(p.piece) ? false : (seen.add(p.piece), true)));
+  const unique = normal.filter((p) => {
+    if (seen.has(p.piece)) return false;
+    seen.add(p.piece);
+    return true;
+  });
   return [
     { piece: '<pad>', score: 0, kind: 'control' },
     { piece: '</s>', score: 0, kind: 'control' },

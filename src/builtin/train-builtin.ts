@@ -6,8 +6,9 @@
 //   4. text encoder + TI2V DiT jointly (flow matching, both languages, guidance dropout, i2v)
 // Each phase checkpoints as it goes and leaves `final.safetensors` when done, so an
 // interrupted run picks up where it stopped and repeats the same bits.
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostTensor } from '../engine/host-tensor.js';
 import { Program } from '../engine/program.js';
@@ -131,7 +132,9 @@ async function runPhase<T>(
     signal: o.signal,
     onStep: (s) => {
       if (s.step % every === 0 || s.step === p.steps) {
-        o.log?.(`${name}: step ${s.step}/${p.steps}  loss ${s.loss.toFixed(4)}  lr ${s.lr.toExponential(2)}  ${s.ms.toFixed(0)} ms`);
+        o.log?.(
+          `${name}: step ${s.step}/${p.steps}  loss ${s.loss.toFixed(4)}  lr ${s.lr.toExponential(2)}  ${s.ms.toFixed(0)} ms`,
+        );
       }
     },
   });
@@ -151,7 +154,8 @@ function clipWindow(seed: string, i: number, r: BuiltinRecipe, frames: number): 
   const f0 = (i * 7) % (total - frames + 1);
   const plane = width * height;
   const data = new Float32Array(3 * frames * plane);
-  for (let c = 0; c < 3; c++) data.set(full.data.subarray((c * total + f0) * plane, (c * total + f0 + frames) * plane), c * frames * plane);
+  for (let c = 0; c < 3; c++)
+    data.set(full.data.subarray((c * total + f0) * plane, (c * total + f0 + frames) * plane), c * frames * plane);
   return { shape: [3, frames, height, width], data };
 }
 
@@ -165,7 +169,8 @@ function imageStack(seed: string, i: number, r: BuiltinRecipe): Clip {
     const k = i * n + j;
     const clip = datasetSample({ seed, split: 'train', frames: 5, width, height }, k).clip as Clip;
     const f = k % 5;
-    for (let c = 0; c < 3; c++) data.set(clip.data.subarray((c * 5 + f) * plane, (c * 5 + f + 1) * plane), (c * n + j) * plane);
+    for (let c = 0; c < 3; c++)
+      data.set(clip.data.subarray((c * 5 + f) * plane, (c * 5 + f + 1) * plane), (c * n + j) * plane);
   }
   return { shape: [3, n, height, width], data };
 }
@@ -236,7 +241,8 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     await saveLatentSet(cachePath, set, key);
     await writeFile(join(work, 'latents-seconds.json'), JSON.stringify({ seconds: encodeSeconds }));
   } else if (existsSync(join(work, 'latents-seconds.json'))) {
-    encodeSeconds = (JSON.parse(await readFile(join(work, 'latents-seconds.json'), 'utf8')) as { seconds: number }).seconds;
+    encodeSeconds = (JSON.parse(await readFile(join(work, 'latents-seconds.json'), 'utf8')) as { seconds: number })
+      .seconds;
   }
   const z = r.vae.zDim;
   const count = set.latents.shape[0];
@@ -245,7 +251,8 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   const per = raw[0].length / z;
   const normalised = raw.map((l) => {
     const out = new Float32Array(l.length);
-    for (let j = 0; j < z; j++) for (let k = 0; k < per; k++) out[j * per + k] = (l[j * per + k] - norm.mean[j]) / norm.std[j];
+    for (let j = 0; j < z; j++)
+      for (let k = 0; k < per; k++) out[j * per + k] = (l[j * per + k] - norm.mean[j]) / norm.std[j];
     return HostTensor.f32(set.latents.shape.slice(1), out);
   });
 
@@ -264,7 +271,10 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     params: initJointParams(text, dit, r.seed + 10),
     data: {
       length: count,
-      get: (i) => ({ scene: datasetSample({ seed: scenes, split: 'train', render: false }, i).scene, latent: normalised[i] }),
+      get: (i) => ({
+        scene: datasetSample({ seed: scenes, split: 'train', render: false }, i).scene,
+        latent: normalised[i],
+      }),
     },
     phase: r.joint,
     seed: r.seed + 3,
@@ -283,7 +293,11 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   const vaeW = foldLatentNorm(clips.params, norm, { mean: WAN21_VAE.latentsMean, std: WAN21_VAE.latentsStd });
   await writeBuiltinFolder(o.outDir, r, { dit: ditW, vae: vaeW, text: textW });
   const curves: Record<string, string> = {};
-  for (const [phase, dir] of [['vae-images', 'vae-images'], ['vae-clips', 'vae-clips'], ['text+dit', 'joint']]) {
+  for (const [phase, dir] of [
+    ['vae-images', 'vae-images'],
+    ['vae-clips', 'vae-clips'],
+    ['text+dit', 'joint'],
+  ]) {
     const name = `loss-${dir}.png`;
     await copyFile(join(work, dir, 'loss.png'), join(o.outDir, name));
     curves[phase] = name;

@@ -18,7 +18,9 @@ export interface LatentNorm {
 function f32(weights: ReadonlyMap<string, HostTensor>, name: string, shape: readonly number[]): Float32Array {
   const t = weights.get(name);
   if (!t || t.dtype !== 'float32' || t.shape.join() !== shape.join()) {
-    throw new InputError(`VAE fold: '${name}' must be float32 [${shape.join(', ')}], found ${t ? `${t.dtype} [${t.shape.join(', ')}]` : 'nothing'}`);
+    throw new InputError(
+      `VAE fold: '${name}' must be float32 [${shape.join(', ')}], found ${t ? `${t.dtype} [${t.shape.join(', ')}]` : 'nothing'}`,
+    );
   }
   return t.data as Float32Array;
 }
@@ -34,7 +36,9 @@ export function foldLatentNorm(
 ): Map<string, HostTensor> {
   const z = own.mean.length;
   if (own.std.length !== z || target.mean.length !== z || target.std.length !== z) {
-    throw new InputError(`VAE fold: statistics need ${z} channels each (own ${own.mean.length}/${own.std.length}, target ${target.mean.length}/${target.std.length})`);
+    throw new InputError(
+      `VAE fold: statistics need ${z} channels each (own ${own.mean.length}/${own.std.length}, target ${target.mean.length}/${target.std.length})`,
+    );
   }
   const w1 = f32(weights, 'conv1.weight', [2 * z, 2 * z, 1, 1, 1]);
   const b1 = f32(weights, 'conv1.bias', [2 * z]);

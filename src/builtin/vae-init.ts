@@ -4,12 +4,13 @@
 // frame k holds frame 4k, decoded four times). Image training then teaches
 // the spatial code cheaply, and clip training only has to add the motion.
 import type { HostTensor } from '../engine/host-tensor.js';
-import { initParams, type InitRule } from './init.js';
+import { type InitRule, initParams } from './init.js';
 
 /** Initial VAE parameters from `seed` (see the file comment). */
 export function initVaeParams(declared: ReadonlyMap<string, readonly number[]>, seed: number): Map<string, HostTensor> {
   return initParams(declared, seed, (name, shape): InitRule | undefined => {
-    if (shape.length !== 5 || shape[2] !== 3) return name.includes('time_conv') && name.endsWith('.bias') ? { kind: 'const', value: 0 } : undefined;
+    if (shape.length !== 5 || shape[2] !== 3)
+      return name.includes('time_conv') && name.endsWith('.bias') ? { kind: 'const', value: 0 } : undefined;
     const [out, inC, kt, kh, kw] = shape;
     const tapSize = kh * kw;
     if (name.includes('time_conv')) {

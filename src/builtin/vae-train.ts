@@ -80,12 +80,20 @@ export function buildVaeLossGraph(
   const recon = images ? decodeImagesGraph(g, c, z) : decodeClipGraph(g, c, z);
   const d = sub(recon, x);
   const rec = mean(mul(add(abs(d), mul(d, d)), weight));
-  const kl = gaussianKl(mu, logvar, mu.shape.reduce((a, b) => a * b, 1));
+  const kl = gaussianKl(
+    mu,
+    logvar,
+    mu.shape.reduce((a, b) => a * b, 1),
+  );
   return { loss: add(rec, mul(kl, klWeight)) };
 }
 
 function mean(t: Tensor): Tensor {
-  return reduceMean(t, t.shape.map((_, i) => i), false);
+  return reduceMean(
+    t,
+    t.shape.map((_, i) => i),
+    false,
+  );
 }
 
 /** 1 where a pixel differs from its frame's background (the median of the four corners), [F·H·W]. */
@@ -121,7 +129,17 @@ export function objectWeights(clip: Clip, objectWeight: number): Float32Array {
 }
 
 /** Crops frames [f0, f1) of [3, F, H, W] at (y0, x0) to size × size, into `out` at frame `at` of `outFrames`. */
-function cropInto(clip: Clip, f0: number, f1: number, y0: number, x0: number, size: number, out: Float32Array, at: number, outFrames: number): void {
+function cropInto(
+  clip: Clip,
+  f0: number,
+  f1: number,
+  y0: number,
+  x0: number,
+  size: number,
+  out: Float32Array,
+  at: number,
+  outFrames: number,
+): void {
   const [, frames, h, w] = clip.shape;
   for (let c = 0; c < 3; c++) {
     for (let f = f0; f < f1; f++) {
@@ -214,7 +232,10 @@ export class VaeTrainer implements TrainableModel<VaeExample> {
       const inputs = {
         x: HostTensor.f32([1, 3, frames, size, size], data),
         weight: HostTensor.f32([1, 1, frames, size, size], objectWeights(clip, this.#opts.objectWeight ?? 4)),
-        eps: HostTensor.f32([1, c.zDim, t, lh, lw], this.#opts.sample === false ? new Float32Array(c.zDim * t * lh * lw) : ctx.rng.normals(c.zDim * t * lh * lw)),
+        eps: HostTensor.f32(
+          [1, c.zDim, t, lh, lw],
+          this.#opts.sample === false ? new Float32Array(c.zDim * t * lh * lw) : ctx.rng.normals(c.zDim * t * lh * lw),
+        ),
       };
       const r = await this.#runner.run(
         `vae:${images ? 'images' : 'clip'}:${frames}x${size}x${size}`,

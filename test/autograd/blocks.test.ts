@@ -135,7 +135,12 @@ function ditBlockCase(c: WanDitConfig, perToken: boolean): Case {
       };
       const m = g.constant(HostTensor.f32([B, 1, 1, L], mask), 'key_mask');
       // The primitive emission: the one autograd differentiates (the fused kernels are inference-only).
-      return wanBlock(new Scope(g).at('blocks').at(0), x.x, x.e0, x.context, c, { fused: false, int8: false, ...rope, mask: m });
+      return wanBlock(new Scope(g).at('blocks').at(0), x.x, x.e0, x.context, c, {
+        fused: false,
+        int8: false,
+        ...rope,
+        mask: m,
+      });
     },
   };
 }

@@ -5,26 +5,49 @@
 // encoder's weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { buildJointLossGraph } from '../../src/builtin/joint-graph.js';
+import { initJointParams, isTextParam } from '../../src/builtin/joint-init.js';
+import { builtinTokenizer } from '../../src/builtin/tokenizer.js';
 import { HostTensor } from '../../src/engine/host-tensor.js';
 import { Program } from '../../src/engine/program.js';
 import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
 import { ditConfigFromJson } from '../../src/models/wan/dit/config.js';
 import { WanDiT } from '../../src/models/wan/dit/model.js';
+import { sinusoidalEmbedding } from '../../src/models/wan/dit/time-embedding.js';
 import { validateUmt5Config } from '../../src/models/wan/umt5/config.js';
 import { Umt5Encoder } from '../../src/models/wan/umt5/model.js';
 import { perTokenTimesteps } from '../../src/pipelines/denoise.js';
-import { sinusoidalEmbedding } from '../../src/models/wan/dit/time-embedding.js';
 import { Umt5PromptTokenizer } from '../../src/tokenizers/umt5-prompt-tokenizer.js';
 import { GradRunner } from '../../src/training/grad-runner.js';
 import { TrainRng } from '../../src/training/rng.js';
-import { buildJointLossGraph } from '../../src/builtin/joint-graph.js';
-import { initJointParams, isTextParam } from '../../src/builtin/joint-init.js';
-import { builtinTokenizer } from '../../src/builtin/tokenizer.js';
 
 const rt = new OrtNodeRuntime();
 const tok = builtinTokenizer();
-const text = validateUmt5Config({ vocab: tok.vocabSize, dim: 16, dimAttn: 16, dimFfn: 32, numHeads: 2, numLayers: 2, numBuckets: 8, sharedPos: false, maxDistance: 128, eps: 1e-6 });
-const dit = ditConfigFromJson({ model_type: 'ti2v', in_dim: 4, out_dim: 4, dim: 32, ffn_dim: 64, num_heads: 2, num_layers: 2, text_dim: 16, text_len: 12, freq_dim: 16, patch_size: [1, 2, 2] });
+const text = validateUmt5Config({
+  vocab: tok.vocabSize,
+  dim: 16,
+  dimAttn: 16,
+  dimFfn: 32,
+  numHeads: 2,
+  numLayers: 2,
+  numBuckets: 8,
+  sharedPos: false,
+  maxDistance: 128,
+  eps: 1e-6,
+});
+const dit = ditConfigFromJson({
+  model_type: 'ti2v',
+  in_dim: 4,
+  out_dim: 4,
+  dim: 32,
+  ffn_dim: 64,
+  num_heads: 2,
+  num_layers: 2,
+  text_dim: 16,
+  text_len: 12,
+  freq_dim: 16,
+  patch_size: [1, 2, 2],
+});
 const grid: [number, number, number] = [3, 4, 4];
 const seqLen = 3 * 2 * 2;
 
@@ -61,9 +84,12 @@ test('joint graph loss = inference path (trimmed UMT5 contexts, zero-padded, per
   let want = 0;
   for (let b = 0; b < 2; b++) {
     const e = pt.encode(prompts[b]);
-    const r = await enc.encode(new HostTensor('int32', [1, 64], e.ids), new HostTensor('int32', [1, 64], e.mask), { trimPadding: true });
+    const r = await enc.encode(new HostTensor('int32', [1, 64], e.ids), new HostTensor('int32', [1, 64], e.mask), {
+      trimPadding: true,
+    });
     const t = perTokenTimesteps(ts[b], grid, dit.patchSize, i2v[b]);
-    const out = (await model.forward([{ x: HostTensor.f32([4, ...grid], xs[b]), context: r.contexts[0], t }])).outputs[0].data as Float32Array;
+    const out = (await model.forward([{ x: HostTensor.f32([4, ...grid], xs[b]), context: r.contexts[0], t }]))
+      .outputs[0].data as Float32Array;
     let s = 0;
     for (let k = 0; k < n; k++) s += weights[b][k % (3 * plane)] * (out[k] - targets[b][k]) ** 2;
     want += s / n / 2;
@@ -100,10 +126,21 @@ test('joint graph loss = inference path (trimmed UMT5 contexts, zero-padded, per
   }
   const runner = new GradRunner(rt, { device: 'cpu', threads: 1 });
   const trainable = new Set(params.keys());
-  const got = await runner.run('joint', (g) => buildJointLossGraph(g, text, dit, { batch: 2, grid, seqLen }), inputs, params, trainable);
+  const got = await runner.run(
+    'joint',
+    (g) => buildJointLossGraph(g, text, dit, { batch: 2, grid, seqLen }),
+    inputs,
+    params,
+    trainable,
+  );
   assert.ok(Math.abs(got.loss - want) < 1e-5 * Math.max(1, want), `training loss ${got.loss} vs inference ${want}`);
   // gradients reach the text encoder (embedding rows of used tokens, every block)
-  for (const name of ['token_embedding.weight', 'blocks.0.attn.q.weight', 'blocks.1.ffn.fc2.weight', 'text_embedding.0.weight']) {
+  for (const name of [
+    'token_embedding.weight',
+    'blocks.0.attn.q.weight',
+    'blocks.1.ffn.fc2.weight',
+    'text_embedding.0.weight',
+  ]) {
     const g = got.grads.get(name)?.data as Float32Array;
     assert.ok(g && g.some((v) => v !== 0), `no gradient for ${name}`);
   }

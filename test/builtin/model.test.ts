@@ -12,7 +12,7 @@ import { builtinModelDir } from '../../src/builtin/paths.js';
 import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
 import { WanPipeline } from '../../src/pipelines/wan-pipeline.js';
 import { HELDOUT_TRIPLES } from '../../src/world/heldout.js';
-import { frameToRgb, firstFrame, promptFor, scoreClip } from '../../src/world/index.js';
+import { firstFrame, frameToRgb, promptFor, scoreClip } from '../../src/world/index.js';
 
 const dir = builtinModelDir();
 
@@ -36,10 +36,18 @@ test('a held-out prompt generates 17 frames of 64×64 with the prompted colour (
     assert.ok(score.colourOk, `no ${triple.colour} object found (found: ${JSON.stringify(score.extraColours)})`);
 
     const frame = firstFrame(scene);
-    const i2v = await pipe.generate({ prompt: promptFor(scene, 'en'), seed: 0, steps: 12, image: { width: 64, height: 64, data: frameToRgb(frame, 0) } });
+    const i2v = await pipe.generate({
+      prompt: promptFor(scene, 'en'),
+      seed: 0,
+      steps: 12,
+      image: { width: 64, height: 64, data: frameToRgb(frame, 0) },
+    });
     assert.equal(i2v.settings.task, 'ti2v-i2v');
     const s2 = scoreClip({ shape: i2v.shape, data: i2v.video }, scene);
-    assert.ok(s2.colourOk && s2.objects[0].shapeOk, `image-to-video lost the object: ${JSON.stringify(s2.objects[0].found?.shape)}`);
+    assert.ok(
+      s2.colourOk && s2.objects[0].shapeOk,
+      `image-to-video lost the object: ${JSON.stringify(s2.objects[0].found?.shape)}`,
+    );
   } finally {
     await pipe.dispose();
   }

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { builtinSentencePieceModel, builtinTokenizer, builtinVocabulary } from '../../src/builtin/tokenizer.js';
+import { cleanPrompt } from '../../src/tokenizers/prompt-clean.js';
 import { parseSentencePieceModel } from '../../src/tokenizers/sentencepiece-model.js';
 import { Umt5PromptTokenizer } from '../../src/tokenizers/umt5-prompt-tokenizer.js';
 import { UnigramTokenizer } from '../../src/tokenizers/unigram-tokenizer.js';
-import { cleanPrompt } from '../../src/tokenizers/prompt-clean.js';
 import { datasetSample } from '../../src/world/dataset.js';
 
 test('the ModelProto round-trips: same pieces, scores, types and special ids', () => {
@@ -20,7 +20,10 @@ test('the ModelProto round-trips: same pieces, scores, types and special ids', (
     assert.equal(model.pieces[i].score, Math.fround(p.score));
     assert.equal(model.pieces[i].type, type[p.kind]);
   });
-  assert.deepEqual([model.trainerSpec.padId, model.trainerSpec.eosId, model.trainerSpec.unkId, model.trainerSpec.bosId], [0, 1, 2, -1]);
+  assert.deepEqual(
+    [model.trainerSpec.padId, model.trainerSpec.eosId, model.trainerSpec.unkId, model.trainerSpec.bosId],
+    [0, 1, 2, -1],
+  );
   assert.equal(model.trainerSpec.byteFallback, true);
   assert.equal(new Set(vocab.map((p) => p.piece)).size, vocab.length, 'pieces are unique');
   // deterministic: the same bytes every time
@@ -37,7 +40,10 @@ test('every world prompt (English and Chinese) encodes to known pieces and decod
       const { prompt } = datasetSample({ seed: 'builtin-tokenizer-test', render: false, languages: [lang] }, i);
       const ids = tok.encode(cleanPrompt(prompt));
       for (const id of ids) {
-        assert.ok(id > 258, `'${prompt}': piece ${id} (${tok.model.pieces[id].piece}) is a control, unknown or byte piece`);
+        assert.ok(
+          id > 258,
+          `'${prompt}': piece ${id} (${tok.model.pieces[id].piece}) is a control, unknown or byte piece`,
+        );
       }
       assert.equal(tok.decode(ids), cleanPrompt(prompt));
       const enc = prompts.encode(prompt);

@@ -7,24 +7,33 @@
 //   temporal history taps are zero, and `zeroHistoryGrads` keeps them zero.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { initParams } from '../../src/builtin/init.js';
+import { foldLatentNorm, latentStats } from '../../src/builtin/vae-fold.js';
+import {
+  decodeClipGraph,
+  decodeImagesGraph,
+  encodeClipGraph,
+  encodeImagesGraph,
+  splitMoments,
+} from '../../src/builtin/vae-graph.js';
+import { initVaeParams } from '../../src/builtin/vae-init.js';
+import { zeroHistoryGrads } from '../../src/builtin/vae-train.js';
+import { encodeGraph } from '../../src/engine/graph/encode-onnx.js';
+import { Graph } from '../../src/engine/graph/graph.js';
 import { HostTensor } from '../../src/engine/host-tensor.js';
 import { Program } from '../../src/engine/program.js';
 import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
-import { Graph } from '../../src/engine/graph/graph.js';
-import { WAN21_VAE, vaeConfigFromJson } from '../../src/models/wan/vae/config.js';
+import { vaeConfigFromJson, WAN21_VAE } from '../../src/models/wan/vae/config.js';
 import { WanVae } from '../../src/models/wan/vae/model.js';
 import { TrainRng } from '../../src/training/rng.js';
-import { foldLatentNorm, latentStats } from '../../src/builtin/vae-fold.js';
-import { decodeClipGraph, decodeImagesGraph, encodeClipGraph, encodeImagesGraph, splitMoments } from '../../src/builtin/vae-graph.js';
-import { initVaeParams } from '../../src/builtin/vae-init.js';
-import { zeroHistoryGrads } from '../../src/builtin/vae-train.js';
-import { initParams } from '../../src/builtin/init.js';
-import { renderClip, sampleScene, createRng } from '../../src/world/index.js';
-import { encodeGraph } from '../../src/engine/graph/encode-onnx.js';
+import { createRng, renderClip, sampleScene } from '../../src/world/index.js';
 
 const rt = new OrtNodeRuntime();
 const z = 16;
-const raw = vaeConfigFromJson({ dim: 4, z_dim: z, latents_mean: new Array(z).fill(0), latents_std: new Array(z).fill(1) }, '2.1');
+const raw = vaeConfigFromJson(
+  { dim: 4, z_dim: z, latents_mean: new Array(z).fill(0), latents_std: new Array(z).fill(1) },
+  '2.1',
+);
 const [F, H, W] = [9, 16, 16];
 
 function clip(seed: string): HostTensor<'float32'> {
@@ -45,7 +54,11 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-async function runGraph(build: (g: Graph) => void, feeds: Record<string, HostTensor>, weights: ReadonlyMap<string, HostTensor>) {
+async function runGraph(
+  build: (g: Graph) => void,
+  feeds: Record<string, HostTensor>,
+  weights: ReadonlyMap<string, HostTensor>,
+) {
   const g = new Graph();
   build(g);
   const s = await rt.createSession(encodeGraph(g), { device: 'cpu', threads: 1 });
@@ -60,13 +73,23 @@ test('the unrolled training graph equals the chunked runner (encode moments and 
   const x = clip('builtin-vae-a');
   const ref = await vae.encodeDetailed(x);
   const moments = (
-    await runGraph((g) => g.output('m', encodeClipGraph(g, raw, g.input('x', 'float32', [1, 3, F, H, W]))), { x: x.reshape([1, 3, F, H, W]) }, weights)
+    await runGraph(
+      (g) => g.output('m', encodeClipGraph(g, raw, g.input('x', 'float32', [1, 3, F, H, W]))),
+      { x: x.reshape([1, 3, F, H, W]) },
+      weights,
+    )
   ).m;
   assert.deepEqual(moments.shape, ref.moments?.shape);
   assert.ok(maxDiff(moments.data as Float32Array, (ref.moments as HostTensor).data as Float32Array) < 1e-5);
   const video = await vae.decode(ref.latent, { raw: true });
   const lat = ref.latent.reshape([1, ...ref.latent.shape]);
-  const dec = (await runGraph((g) => g.output('v', decodeClipGraph(g, raw, g.input('z', 'float32', lat.shape))), { z: lat }, weights)).v;
+  const dec = (
+    await runGraph(
+      (g) => g.output('v', decodeClipGraph(g, raw, g.input('z', 'float32', lat.shape))),
+      { z: lat },
+      weights,
+    )
+  ).v;
   assert.deepEqual(dec.shape, [1, ...video.shape]);
   assert.ok(maxDiff(dec.data as Float32Array, video.data) < 1e-5);
 });
@@ -77,7 +100,10 @@ test('folding the latent statistics is exact: (mu − m)/s with the official con
   const before = new WanVae(raw, weights, new Program(rt, { device: 'cpu', threads: 1, maxSessions: 8 }));
   const clips = [clip('builtin-vae-b'), clip('builtin-vae-c')];
   const lats = await Promise.all(clips.map((c) => before.encode(c)));
-  const own = latentStats(lats.map((l) => l.data), z);
+  const own = latentStats(
+    lats.map((l) => l.data),
+    z,
+  );
   const official = vaeConfigFromJson({ dim: 4, z_dim: z }, '2.1');
   assert.deepEqual(official.latentsMean, WAN21_VAE.latentsMean);
   const folded = foldLatentNorm(weights, own, { mean: WAN21_VAE.latentsMean, std: WAN21_VAE.latentsStd });
@@ -85,7 +111,10 @@ test('folding the latent statistics is exact: (mu − m)/s with the official con
   for (let k = 0; k < clips.length; k++) {
     const got = await after.encode(clips[k]);
     const per = got.size / z;
-    const want = Float32Array.from(lats[k].data, (v, i) => (v - own.mean[Math.floor(i / per)]) / own.std[Math.floor(i / per)]);
+    const want = Float32Array.from(
+      lats[k].data,
+      (v, i) => (v - own.mean[Math.floor(i / per)]) / own.std[Math.floor(i / per)],
+    );
     assert.ok(maxDiff(got.data, want) < 2e-5 * Math.max(1, maxAbs(want)), `latent ${k}: ${maxDiff(got.data, want)}`);
     const v0 = await before.decode(lats[k], { raw: true });
     const v1 = await after.decode(got, { raw: true });
@@ -93,7 +122,10 @@ test('folding the latent statistics is exact: (mu − m)/s with the official con
   }
   // the folded latents of the data set are standardised
   const all = await Promise.all(clips.map((c) => after.encode(c)));
-  const s = latentStats(all.map((l) => l.data), z);
+  const s = latentStats(
+    all.map((l) => l.data),
+    z,
+  );
   for (let j = 0; j < z; j++) {
     assert.ok(Math.abs(s.mean[j]) < 1e-4);
     assert.ok(Math.abs(s.std[j] - 1) < 1e-3);
@@ -103,7 +135,10 @@ test('folding the latent statistics is exact: (mu − m)/s with the official con
 test('image batches: frames stay independent while history taps are zero; their gradients are zeroed', async () => {
   const weights = initVaeParams(WanVae.declaredParams(raw), 5);
   const a = renderClip(sampleScene(createRng('builtin-vae-f'), { objects: 1 }), { frames: 2, width: W, height: H });
-  const one = HostTensor.f32([1, 3, 1, H, W], Float32Array.from({ length: 3 * H * W }, (_, i) => a.data[Math.floor(i / (H * W)) * 2 * H * W + (i % (H * W))]));
+  const one = HostTensor.f32(
+    [1, 3, 1, H, W],
+    Float32Array.from({ length: 3 * H * W }, (_, i) => a.data[Math.floor(i / (H * W)) * 2 * H * W + (i % (H * W))]),
+  );
   const both = HostTensor.f32([1, 3, 2, H, W], a.data);
   const build = (t: number) => (g: Graph) => {
     const { mu } = splitMoments(encodeImagesGraph(g, raw, g.input('x', 'float32', [1, 3, t, H, W])), z);

@@ -111,7 +111,11 @@ function convWeightGrad(input: Tensor, gout: Tensor, geo: ConvGeometry, k: reado
 function stridelessInputGrad(gy: Tensor, w: Tensor, geo: ConvGeometry): Tensor | undefined {
   const k = w.shape.slice(2);
   const reach = k.map((kk, i) => (kk - 1) * geo.dilations[i]);
-  if (geo.group !== 1 || geo.strides.some((s) => s !== 1) || geo.pads.some(([a, b], i) => a > reach[i] || b > reach[i])) {
+  if (
+    geo.group !== 1 ||
+    geo.strides.some((s) => s !== 1) ||
+    geo.pads.some(([a, b], i) => a > reach[i] || b > reach[i])
+  ) {
     return undefined;
   }
   let wf = transpose(w, [1, 0, ...k.map((_, i) => 2 + i)]);
