@@ -8,6 +8,7 @@ import { runE2eCase } from './e2e.js';
 import { runSchedCase } from './sched.js';
 import type { ParityCase, ParityContext, ParityRunner } from './types.js';
 import { runUmt5Case } from './umt5.js';
+import { runVaeCase } from './vae.js';
 
 export const DEFAULT_ATOL = 1e-4;
 export const DEFAULT_RTOL = 1e-4;
@@ -19,6 +20,7 @@ const RUNNERS: readonly (readonly [RegExp, string, ParityRunner])[] = [
   [/^e2e_/, 'end-to-end pipelines', runE2eCase],
   [/^umt5_/, 'UMT5 encoder', runUmt5Case],
   [/^clip_/, 'CLIP visual', runClipCase],
+  [/^vae2[12]/, 'Wan VAE', runVaeCase],
 ];
 
 export function runnerFor(c: ParityCase): ParityRunner | undefined {
