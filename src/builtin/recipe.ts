@@ -91,7 +91,7 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
   dit: { dim: 128, ffn: 512, heads: 4, layers: 4, textLen: 64, freqDim: 256 },
   clips: 4000,
   joint: {
-    steps: 3000,
+    steps: 6000,
     batch: 8,
     lr: 1e-3,
     minLr: 1e-4,

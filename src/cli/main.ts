@@ -1,9 +1,14 @@
 // wanjs command-line entry. The composition root: the ONNX Runtime binding is
 // created here (lazily) and passed down; nothing below reads argv or env.
+import { existsSync } from 'node:fs';
+import { builtinModelDir } from '../builtin/paths.js';
 import { WanError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import { benchCommand, benchDitCommand, benchGenerateCommand } from './commands/bench.js';
+import { benchBuiltinCommand } from './commands/bench-builtin.js';
+import { benchVaeCommand } from './commands/bench-vae.js';
 import { encodePromptCommand } from './commands/encode-prompt.js';
+import { evalCommand } from './commands/eval.js';
 import { generateCommand } from './commands/generate.js';
 import { inspectCommand } from './commands/inspect.js';
 import { loraCommand } from './commands/lora.js';
@@ -11,16 +16,27 @@ import { parityCommand } from './commands/parity.js';
 import { trainCommand } from './commands/train.js';
 import type { CliIo, Command } from './io.js';
 
+const BUILTIN_MODEL = builtinModelDir();
+
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
-  generate: [generateCommand(), 'generate a video from a prompt (and an image)'],
+  generate: [
+    generateCommand({ builtinModel: existsSync(BUILTIN_MODEL) ? BUILTIN_MODEL : undefined }),
+    'generate a video from a prompt (and an image); default model: the built-in one',
+  ],
+  eval: [evalCommand, 'score a model on the shapes world held-out combinations'],
   'encode-prompt': [encodePromptCommand, 'tokenize a prompt and run the UMT5 text encoder'],
   inspect: [inspectCommand, 'show what a checkpoint file or model folder contains'],
   train: [trainCommand, 'train or fine-tune (LoRA) from a JSON config, resumable'],
   lora: [loraCommand, 'inspect or merge LoRA files'],
   parity: [parityCommand, 'compare with golden tensors from the official code'],
   bench: [
-    benchCommand({ dit: benchDitCommand, generate: benchGenerateCommand }),
-    'benchmarks (dit, generate): one JSON line of figures',
+    benchCommand({
+      dit: benchDitCommand,
+      vae: benchVaeCommand,
+      generate: benchGenerateCommand,
+      builtin: benchBuiltinCommand,
+    }),
+    'benchmarks (dit, vae, generate, builtin): one JSON line of figures',
   ],
 };
 
