@@ -26,6 +26,14 @@ export interface DitBenchOptions {
   readonly int8?: boolean;
 }
 
+/** How far the int8 output is from the float32 one, on the benchmark's own input. */
+export interface Int8Error {
+  /** ‖int8 − fp32‖₂ / ‖fp32‖₂ over the whole output. */
+  readonly relL2: number;
+  /** max |int8 − fp32| / max |fp32|. */
+  readonly relMax: number;
+}
+
 export interface DitBenchResult {
   readonly what: 'dit';
   readonly latent: readonly number[];
@@ -47,6 +55,8 @@ export interface DitBenchResult {
   readonly threads: number | 'default';
   readonly fused: boolean;
   readonly int8: boolean;
+  /** With int8: its error against a float32 forward of the same input (not timed). */
+  readonly int8Error: Int8Error | null;
   /**
    * Average number of cores other processes kept busy during the timed runs
    * (Linux /proc/stat minus this process); null where unavailable. Figures taken
@@ -135,6 +145,12 @@ export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<Di
     const load = startLoadProbe();
     for (let i = 0; i < o.repeat; i++) msAll.push(await time());
     const otherCpuCores = load();
+    let int8Error: Int8Error | null = null;
+    if (int8) {
+      const q = (await dit.forward([sample], { fused, int8 })).outputs[0].data as Float32Array;
+      const f = (await dit.forward([sample], { fused })).outputs[0].data as Float32Array;
+      int8Error = outputError(q, f);
+    }
     const sorted = [...msAll].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     const flops = ditFlops(c, tokens, clipTokens);
@@ -155,11 +171,27 @@ export async function benchDit(runtime: Runtime, o: DitBenchOptions): Promise<Di
       threads: o.threads ?? 'default',
       fused,
       int8,
+      int8Error,
       otherCpuCores: otherCpuCores === null ? null : Math.round(otherCpuCores * 100) / 100,
     };
   } finally {
     await program.dispose();
   }
+}
+
+function outputError(q: Float32Array, f: Float32Array): Int8Error {
+  let num = 0;
+  let den = 0;
+  let maxD = 0;
+  let maxF = 0;
+  for (let i = 0; i < f.length; i++) {
+    const d = q[i] - f[i];
+    num += d * d;
+    den += f[i] * f[i];
+    maxD = Math.max(maxD, Math.abs(d));
+    maxF = Math.max(maxF, Math.abs(f[i]));
+  }
+  return { relL2: Math.sqrt(num / den), relMax: maxD / maxF };
 }
 
 function round(v: number): number {

@@ -34,6 +34,7 @@ export class Program {
   /**
    * Runs the graph for `key` (built by `build` on first use), feeding `inputs`
    * and, for every declared parameter, the tensor of that name in `weights`.
+   * `compile` overrides session options for this key when it is first compiled.
    */
   async run(
     key: string,
@@ -41,6 +42,7 @@ export class Program {
     inputs: Readonly<Record<string, HostTensor>>,
     weights: Weights,
     signal?: AbortSignal,
+    compile?: { readonly lowMemory?: boolean },
   ): Promise<Record<string, HostTensor>> {
     throwIfAborted(signal);
     let sp = this.#sessions.get(key);
@@ -48,7 +50,7 @@ export class Program {
       this.#sessions.delete(key);
       this.#sessions.set(key, sp);
     } else {
-      sp = this.#compile(build);
+      sp = this.#compile(build, compile?.lowMemory ?? this.#opts.lowMemory);
       this.#sessions.set(key, sp);
       sp.catch(() => this.#sessions.delete(key));
       await this.#evict();
@@ -65,10 +67,10 @@ export class Program {
     return session.run(feeds, { signal });
   }
 
-  async #compile(build: (g: Graph) => void): Promise<Session> {
+  async #compile(build: (g: Graph) => void, lowMemory: boolean | undefined): Promise<Session> {
     const g = new Graph();
     build(g);
-    return this.#runtime.createSession(encodeGraph(g), this.#opts);
+    return this.#runtime.createSession(encodeGraph(g), { ...this.#opts, lowMemory });
   }
 
   async #evict(): Promise<void> {

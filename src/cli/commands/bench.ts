@@ -8,8 +8,10 @@ import { parseDevice } from '../device.js';
 import type { CliIo, Command } from '../io.js';
 
 export const BENCH_DIT_USAGE = `wanjs bench dit (--preset NAME | --config JSON|FILE) [--frames 17] [--height 240] [--width 416]
-       [--text-len 512] [--num-layers N] [--threads N] [--device cpu] [--warmup 1] [--repeat 2]
-  Times WanModel forwards at real widths with random weights. Presets: ${Object.keys(WAN_PRESETS).join(', ')}.`;
+       [--text-len 512] [--num-layers N] [--threads N] [--device cpu] [--warmup 1] [--repeat 2] [--unfused] [--int8]
+  Times WanModel forwards at real widths with random weights. Presets: ${Object.keys(WAN_PRESETS).join(', ')}.
+  --unfused: composed attention/RoPE/RMSNorm instead of ONNX Runtime's fused kernels.
+  --int8: opt-in lossy int8 block linears (dynamic activation quantization); see docs/performance.md.`;
 
 function configFrom(preset: string | undefined, config: string | undefined): WanDitConfig {
   let base: WanDitConfig | undefined;
@@ -51,6 +53,8 @@ export const benchDitCommand: Command = async (argv, io: CliIo) => {
       device: { type: 'string' },
       warmup: { type: 'string' },
       repeat: { type: 'string' },
+      unfused: { type: 'boolean' },
+      int8: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     false,
@@ -72,6 +76,8 @@ export const benchDitCommand: Command = async (argv, io: CliIo) => {
     device: parseDevice(str(values.device)),
     warmup: intFlag('warmup', str(values.warmup), 1, 0),
     repeat: intFlag('repeat', str(values.repeat), 2),
+    fused: values.unfused !== true,
+    int8: values.int8 === true,
   });
   io.out(JSON.stringify({ impl: 'wanjs', preset: str(values.preset) ?? null, ...res }));
   return 0;

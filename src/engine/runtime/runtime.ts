@@ -10,6 +10,12 @@ export interface SessionOptions {
   readonly device: Device;
   /** Intra-op threads; default: ORT's choice (all cores). */
   readonly threads?: number;
+  /**
+   * Free activation memory after every run instead of keeping it in a growing arena
+   * (no CPU arena, no memory pattern): for graphs with very large activations run a
+   * few times, like the VAE chunks, where the arena's growth dominates peak memory.
+   */
+  readonly lowMemory?: boolean;
 }
 
 /**

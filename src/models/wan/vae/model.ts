@@ -344,6 +344,7 @@ export class WanVae {
         {},
         this.#weights,
         signal,
+        { lowMemory: true },
       );
       this.#feeds = new Map([...this.#feeds, ...Object.entries(out)]);
     } finally {
@@ -388,7 +389,9 @@ export class WanVae {
         : (g: Graph) => buildDecodeChunkGraph(g, c, shape, registry);
     const feeds = shape.first ? inputs : { ...inputs, ...job.caches };
     const key = `${chunkKey(kind, c, shape)}${registry ? '-prepared' : ''}`;
-    const res = await this.#program.run(key, build, feeds, this.#feeds, opts.signal);
+    // Chunk activations are hundreds of MB each at video sizes: without the arena they are
+    // returned after every chunk instead of accumulating in power-of-two arena extensions.
+    const res = await this.#program.run(key, build, feeds, this.#feeds, opts.signal, { lowMemory: true });
     const next: Record<string, HostTensor> = {};
     for (const [k, t] of Object.entries(res))
       if (k.startsWith(CACHE_OUT)) next[CACHE_IN + k.slice(CACHE_OUT.length)] = t;
