@@ -16,7 +16,7 @@ export interface Conditioning {
 export interface Denoiser {
   forward(
     samples: readonly { x: HostTensor; context: HostTensor; clipFea?: HostTensor; t: number | ArrayLike<number> }[],
-    opts?: { seqLen?: number; signal?: AbortSignal },
+    opts?: { seqLen?: number; signal?: AbortSignal; int8?: boolean },
   ): Promise<{ outputs: HostTensor[] }>;
 }
 
@@ -55,6 +55,8 @@ export interface DenoiseOptions {
   readonly firstFrame?: Float32Array;
   /** Per-token timesteps (Wan2.2 TI2V); patch stride in h and w. */
   readonly perToken?: { readonly patch: readonly [number, number, number] };
+  /** Opt-in lossy int8 DiT linears (CPU speed; see docs/performance.md). */
+  readonly int8?: boolean;
   readonly signal?: AbortSignal;
   readonly onStep?: (s: DenoiseStep) => void;
 }
@@ -78,6 +80,7 @@ export async function denoise(o: DenoiseOptions): Promise<Float32Array> {
     const run = async (cond: Conditioning): Promise<Float32Array> => {
       const r = await model.forward([{ x, context: cond.context, clipFea: cond.clipFea, t: tIn }], {
         signal: o.signal,
+        ...(o.int8 ? { int8: true } : {}),
       });
       return r.outputs[0].data as Float32Array;
     };

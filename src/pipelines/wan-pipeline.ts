@@ -39,6 +39,12 @@ export interface PipelineOptions {
   readonly memory?: 'sequential' | 'resident';
   /** Shared prompt-embedding cache (servers and loops repeat prompts). */
   readonly promptCache?: PromptEmbeddingCache;
+  /**
+   * DiT arithmetic: 'float32' (default; at parity with the official code) or 'int8'
+   * (opt-in, lossy: block linears as dynamically quantized int8 GEMMs, several times
+   * faster on CPUs with VNNI/AMX; measured error in docs/performance.md).
+   */
+  readonly precision?: 'float32' | 'int8';
 }
 
 /**
@@ -250,6 +256,7 @@ export class WanPipeline {
       yChannels: y ? 4 + c.outDim : undefined,
       firstFrame,
       perToken: c.version === '2.2' ? { patch: c.patchSize } : undefined,
+      int8: this.#opts.precision === 'int8',
       signal,
       onStep: (st) =>
         emit(

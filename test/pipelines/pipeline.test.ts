@@ -33,6 +33,22 @@ describe('WanPipeline', () => {
     await pipe.dispose();
   });
 
+  it("precision 'int8' runs the DiT in int8: close to float32, not identical", async () => {
+    const f32 = await WanPipeline.open(t2v, { runtime });
+    const q8 = await WanPipeline.open(t2v, { runtime, precision: 'int8' });
+    try {
+      const a = await f32.generate({ prompt: 'a blue square', seed: 3, ...small });
+      const b = await q8.generate({ prompt: 'a blue square', seed: 3, ...small });
+      let maxD = 0;
+      for (let i = 0; i < a.video.length; i++) maxD = Math.max(maxD, Math.abs(a.video[i] - b.video[i]));
+      assert.ok(maxD > 0, 'int8 changes the arithmetic');
+      assert.ok(maxD < 0.25, `int8 video differs from float32 by ${maxD} (pixels in [-1, 1])`);
+    } finally {
+      await f32.dispose();
+      await q8.dispose();
+    }
+  });
+
   it('cancels between steps with CancelledError, and the pipeline stays usable', async () => {
     const pipe = await WanPipeline.open(t2v, { runtime });
     const ctl = new AbortController();

@@ -43,15 +43,12 @@ class OrtNodeSession implements Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   #session: ort.InferenceSession | undefined;
-  /** float32 outputs ORT writes straight into fresh JS buffers (lowMemory sessions). */
-  readonly #preallocate: readonly { readonly name: string; readonly shape: readonly number[] }[];
 
-  constructor(device: Device, s: ort.InferenceSession, preallocate: EncodedModel['outputs'] = []) {
+  constructor(device: Device, s: ort.InferenceSession) {
     this.device = device;
     this.#session = s;
     this.inputNames = s.inputNames;
     this.outputNames = s.outputNames;
-    this.#preallocate = preallocate.filter((o) => o.dtype === 'float32');
   }
 
   async run(
@@ -70,16 +67,7 @@ class OrtNodeSession implements Session {
     }
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const n of this.inputNames) ortFeeds[n] = toOrt(n, feeds[n]);
-    // Pre-allocated outputs skip the native output buffer + copy into JS, which would
-    // otherwise hold every output twice at the end of a run.
-    let res: ort.InferenceSession.ReturnType;
-    if (this.#preallocate.length) {
-      const fetches: Record<string, ort.Tensor | null> = {};
-      for (const n of this.outputNames) fetches[n] = null;
-      for (const o of this.#preallocate)
-        fetches[o.name] = new ort.Tensor('float32', new Float32Array(o.shape.reduce((a, b) => a * b, 1)), [...o.shape]);
-      res = await s.run(ortFeeds, fetches);
-    } else res = await s.run(ortFeeds);
+    const res = await s.run(ortFeeds);
     const out: Record<string, HostTensor> = {};
     for (const n of this.outputNames) out[n] = fromOrt(res[n]);
     return out;
@@ -114,7 +102,7 @@ export class OrtNodeRuntime implements Runtime {
     };
     try {
       const s = await ort.InferenceSession.create(model.bytes, options);
-      return new OrtNodeSession(device, s, opts.lowMemory && device === 'cpu' ? model.outputs : []);
+      return new OrtNodeSession(device, s);
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       if (device !== 'cpu') {
