@@ -87,7 +87,7 @@ export function renderModelCard(m: ModelCardInput): string {
     '',
     '## Training',
     '',
-    '`npm run train:builtin` retrains everything from scratch, deterministically (fixed seeds, one ONNX Runtime thread),',
+    `\`npm run train:builtin\` retrains everything from scratch, deterministically (fixed seeds; one ONNX Runtime thread for the VAE, ${r.joint.threads} for text+DiT),`,
     'resuming where it stopped if interrupted. Data are rendered on the fly by the shapes world; the held-out',
     '(colour, shape, motion) triples of `HELDOUT_TRIPLES` never appear in training.',
     '',

@@ -54,6 +54,8 @@ export interface BuiltinRecipe {
     readonly shift: number;
     readonly promptNoise: number;
     readonly ema: number;
+    /** ONNX Runtime intra-op threads (the result depends on it: keep it fixed to repeat a run bit for bit). */
+    readonly threads: number;
   };
   /** Sampling defaults written to wanjs.json. */
   readonly sampling: {
@@ -88,21 +90,22 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
   },
   text: { dim: 64, ffn: 128, heads: 4, layers: 2, buckets: 32 },
-  dit: { dim: 128, ffn: 512, heads: 4, layers: 4, textLen: 64, freqDim: 256 },
+  dit: { dim: 192, ffn: 768, heads: 6, layers: 6, textLen: 64, freqDim: 256 },
   clips: 4000,
   joint: {
-    steps: 6000,
+    steps: 8000,
     batch: 8,
     lr: 1e-3,
-    minLr: 1e-4,
-    warmup: 100,
+    minLr: 5e-5,
+    warmup: 200,
     clip: 1,
     weightDecay: 0.01,
     dropPrompt: 0.1,
     imageToVideo: 0.3,
     shift: 3,
     promptNoise: 0.1,
-    ema: 0.995,
+    ema: 0.998,
+    threads: 2,
   },
   sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '' },
 };

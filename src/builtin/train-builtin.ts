@@ -262,6 +262,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   const dit = ditConfig(r);
   const joint = new JointFlowMatching(text, dit, {
     runtime: o.runtime,
+    threads: r.joint.threads,
     tokenizer: new Umt5PromptTokenizer(tokenizer, { maxLength: dit.textLen }),
     recipe: r.joint,
   });
