@@ -117,6 +117,22 @@ function asClip(video: Float32Array, shape: readonly number[]): Clip {
   return { shape: [...shape], data: video };
 }
 
+/** The checker's verdict on a clip of a single-object scene. */
+function verdict(
+  clip: Clip,
+  scene: Scene,
+): Pick<EvalCase, 'colourOk' | 'shapeOk' | 'motionOk' | 'foundShape' | 'foundMotion' | 'flicker'> {
+  const s = scoreClip(clip, scene).objects[0];
+  return {
+    colourOk: s.colourOk,
+    shapeOk: s.shapeOk,
+    motionOk: s.motionOk,
+    foundShape: s.found?.shape,
+    foundMotion: s.found?.motion,
+    flicker: temporalFlicker(clip).background,
+  };
+}
+
 /** Centroid (normalised) of the target colour in frame 0, from the checker's track. */
 function frame0Centroid(clip: Clip, scene: Scene): [number, number] | undefined {
   const s = scoreClip(clip, scene);
@@ -155,22 +171,7 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
         for (let seed = 0; seed < seeds; seed++) {
           const { clip, seconds } = await run({ prompt, seed });
           clips.push(clip);
-          const s = scoreClip(clip, scene).objects[0];
-          record({
-            task: 't2v',
-            triple,
-            scene: k,
-            lang,
-            seed,
-            prompt,
-            colourOk: s.colourOk,
-            shapeOk: s.shapeOk,
-            motionOk: s.motionOk,
-            foundShape: s.found?.shape,
-            foundMotion: s.found?.motion,
-            flicker: temporalFlicker(clip).background,
-            seconds,
-          });
+          record({ task: 't2v', triple, scene: k, lang, seed, prompt, seconds, ...verdict(clip, scene) });
         }
         groups.push(clips);
       }
@@ -181,7 +182,6 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
       const [, , height, width] = frame.shape;
       const prompt = promptFor(scene, 'en');
       const { clip, seconds } = await run({ prompt, seed: 0, image: { width, height, data: frameToRgb(frame, 0) } });
-      const s = scoreClip(clip, scene).objects[0];
       const want = frame0Centroid(frame, scene);
       const got = frame0Centroid(clip, scene);
       record({
@@ -191,14 +191,9 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
         lang: 'en',
         seed: 0,
         prompt,
-        colourOk: s.colourOk,
-        shapeOk: s.shapeOk,
-        motionOk: s.motionOk,
-        foundShape: s.found?.shape,
-        foundMotion: s.found?.motion,
-        flicker: temporalFlicker(clip).background,
-        firstFrameShift: want && got ? Math.hypot(want[0] - got[0], want[1] - got[1]) : Number.NaN,
         seconds,
+        ...verdict(clip, scene),
+        firstFrameShift: want && got ? Math.hypot(want[0] - got[0], want[1] - got[1]) : Number.NaN,
       });
     }
   }

@@ -5,9 +5,9 @@
 // the real UMT5 tokenizer. Ids follow T5: <pad> 0, </s> 1, <unk> 2, then the 256
 // byte-fallback pieces, then text pieces.
 import { parseSentencePieceModel } from '../tokenizers/sentencepiece-model.js';
+import { type VocabEntry, writeSentencePieceModel } from '../tokenizers/sentencepiece-writer.js';
 import { UnigramTokenizer } from '../tokenizers/unigram-tokenizer.js';
 import { BACKGROUND_WORDS, COLOUR_WORDS, MOTION_WORDS, SHAPE_WORDS, SIZE_WORDS } from '../world/vocab.js';
-import { ProtoWriter } from './protobuf-writer.js';
 
 const SPACE = '\u2581';
 
@@ -62,11 +62,7 @@ const CHINESE_WORDS = [
 const ASCII = Array.from({ length: 126 - 33 + 1 }, (_, i) => String.fromCharCode(33 + i));
 
 /** One vocabulary entry; its id is its position. */
-export interface VocabPiece {
-  readonly piece: string;
-  readonly score: number;
-  readonly kind: 'control' | 'unknown' | 'byte' | 'normal';
-}
+export type VocabPiece = VocabEntry;
 
 function worldPhrases(lang: 'en' | 'zh'): string[] {
   const out: string[] = [];
@@ -116,32 +112,7 @@ export function builtinVocabulary(): VocabPiece[] {
 
 /** The vocabulary as a serialised SentencePiece ModelProto (`spiece.model`). */
 export function builtinSentencePieceModel(): Uint8Array {
-  const vocab = builtinVocabulary();
-  const w = new ProtoWriter();
-  const type = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
-  for (const p of vocab) {
-    const piece = new ProtoWriter();
-    piece.string(1, p.piece);
-    piece.float(2, p.score);
-    if (p.kind !== 'normal') piece.varint(3, type[p.kind]);
-    w.message(1, piece);
-  }
-  const trainer = new ProtoWriter();
-  trainer.varint(3, 1); // model_type UNIGRAM
-  trainer.varint(4, vocab.length); // vocab_size
-  trainer.varint(35, 1); // byte_fallback
-  trainer.varint(40, 2); // unk_id
-  trainer.varint(41, -1); // bos_id: none, as in T5
-  trainer.varint(42, 1); // eos_id
-  trainer.varint(43, 0); // pad_id
-  w.message(2, trainer);
-  const normalizer = new ProtoWriter();
-  normalizer.string(1, 'identity');
-  normalizer.varint(3, 1); // add_dummy_prefix
-  normalizer.varint(4, 1); // remove_extra_whitespaces
-  normalizer.varint(5, 1); // escape_whitespaces
-  w.message(3, normalizer);
-  return w.bytes();
+  return writeSentencePieceModel(builtinVocabulary());
 }
 
 /** A tokenizer over {@link builtinSentencePieceModel}. */

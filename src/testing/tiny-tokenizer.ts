@@ -4,6 +4,8 @@
 // without a multi-MB download. The id layout is T5's: <pad> 0, </s> 1,
 // <unk> 2, then the 256 byte-fallback pieces, then text pieces.
 
+import { type VocabEntry, writeSentencePieceModel } from '../tokenizers/sentencepiece-writer.js';
+
 const SPACE = '\u2581';
 
 /** Common prompt words, each a piece with the word-start marker. */
@@ -20,11 +22,7 @@ water fire wind tree trees flower flowers grass road car train boat house window
 const CHARS = Array.from({ length: 126 - 33 + 1 }, (_, i) => String.fromCharCode(33 + i));
 
 /** One vocabulary entry; ids are positions. */
-export interface TinyPiece {
-  readonly piece: string;
-  readonly score: number;
-  readonly kind: 'control' | 'unknown' | 'byte' | 'normal';
-}
+export type TinyPiece = VocabEntry;
 
 /** The generated vocabulary (same every call). */
 export function tinyVocabulary(): TinyPiece[] {
@@ -43,31 +41,7 @@ export function tinyVocabulary(): TinyPiece[] {
 
 /** The vocabulary as a serialized SentencePiece ModelProto (`spiece.model`). */
 export function tinySentencePieceModel(): Uint8Array {
-  const w = new ProtoWriter();
-  const type = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
-  for (const p of tinyVocabulary()) {
-    const piece = new ProtoWriter();
-    piece.string(1, p.piece);
-    piece.float(2, p.score);
-    if (p.kind !== 'normal') piece.varint(3, type[p.kind]);
-    w.message(1, piece);
-  }
-  const trainer = new ProtoWriter();
-  trainer.varint(3, 1); // model_type UNIGRAM
-  trainer.varint(4, tinyVocabulary().length); // vocab_size
-  trainer.varint(35, 1); // byte_fallback
-  trainer.varint(40, 2); // unk_id
-  trainer.varint(41, -1); // bos_id: none, as in T5
-  trainer.varint(42, 1); // eos_id
-  trainer.varint(43, 0); // pad_id
-  w.message(2, trainer);
-  const normalizer = new ProtoWriter();
-  normalizer.string(1, 'identity');
-  normalizer.varint(3, 1); // add_dummy_prefix
-  normalizer.varint(4, 1); // remove_extra_whitespaces
-  normalizer.varint(5, 1); // escape_whitespaces
-  w.message(3, normalizer);
-  return w.bytes();
+  return writeSentencePieceModel(tinyVocabulary());
 }
 
 /** The Hugging Face `tokenizer.json` equivalent of {@link tinySentencePieceModel}. */
@@ -126,52 +100,4 @@ export function tinyTokenizerSideFiles(): Record<string, Record<string, unknown>
       sp_model_kwargs: {},
     },
   };
-}
-
-/** Just enough of the protobuf wire format to write a ModelProto. */
-class ProtoWriter {
-  readonly #out: number[] = [];
-
-  bytes(): Uint8Array {
-    return Uint8Array.from(this.#out);
-  }
-
-  #raw(v: bigint): void {
-    while (v >= 0x80n) {
-      this.#out.push(Number(v & 0x7fn) | 0x80);
-      v >>= 7n;
-    }
-    this.#out.push(Number(v));
-  }
-
-  #key(field: number, wire: number): void {
-    this.#raw(BigInt(field * 8 + wire));
-  }
-
-  varint(field: number, v: number): void {
-    this.#key(field, 0);
-    // Negative int32 values are sign-extended to 64 bits (10 bytes), as protobuf does.
-    this.#raw(BigInt.asUintN(64, BigInt(v)));
-  }
-
-  float(field: number, v: number): void {
-    this.#key(field, 5);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, v, true);
-    this.#out.push(...b);
-  }
-
-  #len(field: number, b: Uint8Array): void {
-    this.#key(field, 2);
-    this.#raw(BigInt(b.byteLength));
-    this.#out.push(...b);
-  }
-
-  string(field: number, s: string): void {
-    this.#len(field, new TextEncoder().encode(s));
-  }
-
-  message(field: number, m: ProtoWriter): void {
-    this.#len(field, m.bytes());
-  }
 }

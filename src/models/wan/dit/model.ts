@@ -61,17 +61,7 @@ export class WanDiT {
 
   /** Parameter names and shapes this config declares (official key names). */
   static declaredParams(c: WanDitConfig): Map<string, readonly number[]> {
-    const [pt, ph, pw] = c.patchSize;
-    return declaredParams((g: Graph) =>
-      buildDitGraph(g, c, {
-        grids: [[pt, ph, pw]],
-        seqLen: 1,
-        numTimesteps: 1,
-        perToken: false,
-        clipTokens: 1,
-        taps: false,
-      }),
-    );
+    return paramsOf(c, false);
   }
 
   async forward(samples: readonly DitSample[], opts: DitForwardOptions = {}): Promise<DitForwardResult> {
@@ -187,18 +177,7 @@ export class WanDiT {
 
   #withInt8Weights(): Weights {
     if (!this.#int8Weights) {
-      const [pt, ph, pw] = this.config.patchSize;
-      const declared = declaredParams((g: Graph) =>
-        buildDitGraph(g, this.config, {
-          grids: [[pt, ph, pw]],
-          seqLen: 1,
-          numTimesteps: 1,
-          perToken: false,
-          clipTokens: 1,
-          taps: false,
-          int8: true,
-        }),
-      );
+      const declared = paramsOf(this.config, true);
       this.#int8Weights = new Map([...this.#weights, ...deriveInt8Weights(declared, this.#weights)]);
     }
     return this.#int8Weights;
@@ -208,4 +187,20 @@ export class WanDiT {
 function f32(t: HostTensor): Float32Array {
   if (t.dtype === 'float32') return t.data as Float32Array;
   throw new InputError(`expected a float32 tensor, got ${t.dtype} ${shapeText(t.shape)}`);
+}
+
+/** Parameters of the graph for `c` (shape-independent: built at the smallest shape). */
+function paramsOf(c: WanDitConfig, int8: boolean): Map<string, readonly number[]> {
+  const [pt, ph, pw] = c.patchSize;
+  return declaredParams((g: Graph) =>
+    buildDitGraph(g, c, {
+      grids: [[pt, ph, pw]],
+      seqLen: 1,
+      numTimesteps: 1,
+      perToken: false,
+      clipTokens: 1,
+      taps: false,
+      int8,
+    }),
+  );
 }
