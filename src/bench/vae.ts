@@ -11,6 +11,7 @@ import {
   WAN22_VAE,
   type WanVaeConfig,
 } from '../models/wan/vae/config.js';
+import { vaeFlops } from '../models/wan/vae/flops.js';
 import { WanVae } from '../models/wan/vae/model.js';
 import type { VaeTile } from '../models/wan/vae/tiling.js';
 import { NormalStream, randomWeights } from './random-weights.js';
@@ -53,6 +54,11 @@ export interface VaeBenchResult {
   /** CPU time of the process (user + system, all threads) per phase: robust to other load on the machine. */
   readonly cpuMsEncode: number | null;
   readonly cpuMsDecode: number | null;
+  /** Convolution, matrix-product and attention FLOPs of the whole encode / decode (untiled). */
+  readonly gflopEncode: number;
+  readonly gflopDecode: number;
+  readonly gflopPerSecondEncode: number | null;
+  readonly gflopPerSecondDecode: number | null;
   readonly msWarmup: number;
   readonly msBuild: number;
   /** Kernel high-water mark (VmHWM) of the whole process: weights + sessions + activations. */
@@ -179,6 +185,8 @@ export async function benchVae(runtime: Runtime, o: VaeBenchOptions): Promise<Va
     sample();
     peakSoFar();
     const hwm = vmHwmMb();
+    const flopsEnc = vaeFlops(c, 'encode', o.frames, o.height, o.width);
+    const flopsDec = vaeFlops(c, 'decode', o.frames, o.height, o.width);
     return {
       impl: 'wanjs',
       what: 'vae',
@@ -193,6 +201,10 @@ export async function benchVae(runtime: Runtime, o: VaeBenchOptions): Promise<Va
       msDecode: round(msDecode),
       cpuMsEncode: round(cpuEnc),
       cpuMsDecode: round(cpuDec),
+      gflopEncode: round(flopsEnc / 1e9) ?? 0,
+      gflopDecode: round(flopsDec / 1e9) ?? 0,
+      gflopPerSecondEncode: msEncode === null ? null : round(flopsEnc / 1e6 / msEncode),
+      gflopPerSecondDecode: msDecode === null ? null : round(flopsDec / 1e6 / msDecode),
       msWarmup: round(msWarmup) ?? 0,
       msBuild: round(msBuild) ?? 0,
       peakRssMb: round(Math.max(overall, sampled)) ?? 0,

@@ -6,6 +6,7 @@ import { WanError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import { benchCommand, benchDitCommand, benchGenerateCommand } from './commands/bench.js';
 import { benchBuiltinCommand } from './commands/bench-builtin.js';
+import { benchCeilingCommand } from './commands/bench-ceiling.js';
 import { benchVaeCommand } from './commands/bench-vae.js';
 import { encodePromptCommand } from './commands/encode-prompt.js';
 import { evalCommand } from './commands/eval.js';
@@ -35,8 +36,9 @@ const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
       vae: benchVaeCommand,
       generate: benchGenerateCommand,
       builtin: benchBuiltinCommand,
+      ceiling: benchCeilingCommand,
     }),
-    'benchmarks (dit, vae, generate, builtin): one JSON line of figures',
+    'benchmarks (dit, vae, generate, builtin, ceiling): one JSON line of figures',
   ],
 };
 
