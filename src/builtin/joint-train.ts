@@ -46,12 +46,17 @@ export interface JointTrainOptions {
 }
 
 /** A prompt for `scene` in a random language and template, lightly varied. */
-export function samplePrompt(scene: Scene, rng: TrainRng, noise: number): { text: string; lang: Lang } {
+export function samplePrompt(
+  scene: Scene,
+  rng: TrainRng,
+  noise: number,
+): { text: string; lang: Lang; template: number } {
   const lang: Lang = rng.uniform() < 0.5 ? 'en' : 'zh';
-  let text = promptFor(scene, lang, { template: rng.int(PROMPT_TEMPLATES) });
+  const template = rng.int(PROMPT_TEMPLATES);
+  let text = promptFor(scene, lang, { template });
   if (rng.uniform() < noise) text = text.charAt(0).toUpperCase() + text.slice(1);
   if (rng.uniform() < noise) text += lang === 'en' ? '.' : '。';
-  return { text, lang };
+  return { text, lang, template };
 }
 
 export class JointFlowMatching implements TrainableModel<LatentExample> {

@@ -83,7 +83,8 @@ export function renderModelCard(m: ModelCardInput): string {
     `  compression) at base width ${r.vae.dim}. Our own latent statistics are folded into \`conv1\`/\`conv2\` (an exact`,
     '  per-channel affine map) so that the official Wan2.1 latent mean/std constants give unit-variance latents.',
     `* **Text encoder**: UMT5 (relative-position buckets per layer, gated-GELU FFN), dim ${r.text.dim}, ${r.text.layers} layers,`,
-    `  ${r.text.heads} heads, FFN ${r.text.ffn}, stored in bfloat16 like the released encoder; trained jointly with the DiT.`,
+    `  ${r.text.heads} heads, FFN ${r.text.ffn}, stored in bfloat16 like the released encoder; pre-trained to`,
+    '  separate the attributes a prompt names (phase `text-probe`), then trained jointly with the DiT.',
     '',
     '## Training',
     '',
@@ -103,6 +104,10 @@ export function renderModelCard(m: ModelCardInput): string {
     'vae-clips': [
       `VAE, ${r.vae.clips.frames}-frame clips, ${r.vae.clips.crop}×${r.vae.clips.crop} crops`,
       r.vae.clips.batch,
+    ],
+    'text-probe': [
+      `UMT5 pre-training: a linear probe on the mean token state must recover every attribute the prompt names (one-hot regression), batch ${r.textProbe.batch}, English/Chinese at random; the probe is dropped`,
+      r.textProbe.batch,
     ],
     'text+dit': [
       `UMT5 + DiT, flow matching (shift ${r.joint.shift}), batch ${r.joint.batch}, English/Chinese at random, prompt dropped ${(100 * r.joint.dropPrompt).toFixed(0)} %, image-to-video ${(100 * r.joint.imageToVideo).toFixed(0)} %, EMA ${r.joint.ema}`,
@@ -133,6 +138,7 @@ export function renderModelCard(m: ModelCardInput): string {
     '|---|---:|---:|---:|---:|',
     `| vae-images | ${r.vae.images.lr} | ${r.vae.images.minLr} | ${r.vae.images.warmup} | ${r.vae.images.weightDecay} |`,
     `| vae-clips | ${r.vae.clips.lr} | ${r.vae.clips.minLr} | ${r.vae.clips.warmup} | ${r.vae.clips.weightDecay} |`,
+    `| text-probe | ${r.textProbe.lr} | ${r.textProbe.minLr} | ${r.textProbe.warmup} | ${r.textProbe.weightDecay} |`,
     `| text+dit | ${r.joint.lr} | ${r.joint.minLr} | ${r.joint.warmup} | ${r.joint.weightDecay} |`,
     '',
     `The VAE starts as a per-frame image VAE (only the newest tap of every temporal kernel is non-zero, time convolutions`,

@@ -38,6 +38,8 @@ export interface BuiltinRecipe {
     readonly layers: number;
     readonly buckets: number;
   };
+  /** Text-encoder pre-training: a linear probe must read every named attribute from the prompt. */
+  readonly textProbe: PhaseRecipe;
   readonly dit: {
     readonly dim: number;
     readonly ffn: number;
@@ -90,10 +92,11 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
   },
   text: { dim: 64, ffn: 128, heads: 4, layers: 2, buckets: 32 },
+  textProbe: { steps: 4000, batch: 32, lr: 2e-3, minLr: 1e-4, warmup: 50, clip: 1, weightDecay: 0 },
   dit: { dim: 192, ffn: 768, heads: 6, layers: 6, textLen: 64, freqDim: 256 },
   clips: 4000,
   joint: {
-    steps: 8000,
+    steps: 10000,
     batch: 8,
     lr: 1e-3,
     minLr: 5e-5,

@@ -22,11 +22,13 @@ import { train } from '../training/train.js';
 import type { Dataset, StepInfo, TrainableModel } from '../training/types.js';
 import type { Clip } from '../world/clip.js';
 import { datasetSample } from '../world/dataset.js';
+import type { Scene } from '../world/scene.js';
 import { BUILTIN_FILES, writeBuiltinFolder } from './export.js';
 import { initJointParams, isTextParam } from './joint-init.js';
 import { JointFlowMatching, type LatentExample } from './joint-train.js';
 import { encodeLatentSet, latentAt, loadLatentSet, saveLatentSet } from './latents.js';
 import { BUILTIN_RECIPE, type BuiltinRecipe, ditConfig, type PhaseRecipe, rawVaeConfig, textConfig } from './recipe.js';
+import { initProbeParams, PROBE_PREFIX, TextProbe } from './text-probe.js';
 import { builtinTokenizer } from './tokenizer.js';
 import { foldLatentNorm, type LatentNorm, latentStats } from './vae-fold.js';
 import { initVaeParams } from './vae-init.js';
@@ -256,20 +258,45 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     return HostTensor.f32(set.latents.shape.slice(1), out);
   });
 
-  // 4. Text encoder + DiT
+  // 4. Text encoder pre-training (attribute probe), then text encoder + DiT
   const tokenizer = builtinTokenizer();
   const text = textConfig(r, tokenizer.vocabSize);
   const dit = ditConfig(r);
+  const promptTokenizer = new Umt5PromptTokenizer(tokenizer, { maxLength: dit.textLen });
+  const init = initJointParams(text, dit, r.seed + 10);
+  const probe = new TextProbe(text, {
+    runtime: o.runtime,
+    threads: r.joint.threads,
+    tokenizer: promptTokenizer,
+    textLen: dit.textLen,
+    promptNoise: r.joint.promptNoise,
+  });
+  const probeScenes = `${r.seed}:text`;
+  const probed = await runPhase<Scene>('text-probe', join(work, 'text-probe'), {
+    model: probe,
+    params: initProbeParams(init, text, r.seed + 11),
+    data: {
+      length: r.textProbe.steps * r.textProbe.batch,
+      get: (i) => datasetSample({ seed: probeScenes, split: 'train', render: false }, i).scene,
+    },
+    phase: r.textProbe,
+    seed: r.seed + 4,
+    noDecay: ['**.bias'],
+    signal: o.signal,
+    log,
+  });
+  await probe.dispose();
+  for (const [k, t] of probed.params) if (!k.startsWith(PROBE_PREFIX)) init.set(k, t);
   const joint = new JointFlowMatching(text, dit, {
     runtime: o.runtime,
     threads: r.joint.threads,
-    tokenizer: new Umt5PromptTokenizer(tokenizer, { maxLength: dit.textLen }),
+    tokenizer: promptTokenizer,
     recipe: r.joint,
   });
   const scenes = `${r.seed}:dit`;
   const jointRes = await runPhase<LatentExample>('text+dit', join(work, 'joint'), {
     model: joint,
-    params: initJointParams(text, dit, r.seed + 10),
+    params: init,
     data: {
       length: count,
       get: (i) => ({
@@ -297,6 +324,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   for (const [phase, dir] of [
     ['vae-images', 'vae-images'],
     ['vae-clips', 'vae-clips'],
+    ['text-probe', 'text-probe'],
     ['text+dit', 'joint'],
   ]) {
     const name = `loss-${dir}.png`;
@@ -304,5 +332,10 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     curves[phase] = name;
   }
   log(`wrote ${o.outDir} (${Object.values(BUILTIN_FILES).join(', ')})`);
-  return { phases: [images.report, clips.report, jointRes.report], encodeSeconds, latentNorm: norm, curves };
+  return {
+    phases: [images.report, clips.report, probed.report, jointRes.report],
+    encodeSeconds,
+    latentNorm: norm,
+    curves,
+  };
 }

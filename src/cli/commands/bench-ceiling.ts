@@ -5,7 +5,7 @@ import { intFlag, parse, str } from '../args.js';
 import type { CliIo, Command } from '../io.js';
 
 export const BENCH_CEILING_USAGE = `wanjs bench ceiling [--threads N] [--repeat 5]
-  Times a 2048×2048×2048 float32 MatMul and a 96→96 3×3 convolution on 240×416 through
+  Times a 2048×2048×2048 float32 MatMul and a 96→96 3×3 NCHWc convolution on 240×416 through
   ONNX Runtime (CPU); prints one JSON line with GFLOP, ms (median) and GFLOP/s of each.
   A model that spends its time in these kernels cannot average more GFLOP/s than they do.`;
 
