@@ -104,7 +104,7 @@ export async function runBuiltinTraining(o: RunBuiltinOptions): Promise<void> {
     try {
       const evaluation = await evaluateModel(pipe, {
         signal: o.signal,
-        onCase: (c, done, total) => {
+        onCase: (_c, done, total) => {
           if (done % 12 === 0 || done === total) log(`eval: ${done}/${total} clips`);
         },
       });

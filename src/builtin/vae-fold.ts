@@ -17,7 +17,7 @@ export interface LatentNorm {
 
 function f32(weights: ReadonlyMap<string, HostTensor>, name: string, shape: readonly number[]): Float32Array {
   const t = weights.get(name);
-  if (!t || t.dtype !== 'float32' || t.shape.join() !== shape.join()) {
+  if (t?.dtype !== 'float32' || t.shape.join() !== shape.join()) {
     throw new InputError(
       `VAE fold: '${name}' must be float32 [${shape.join(', ')}], found ${t ? `${t.dtype} [${t.shape.join(', ')}]` : 'nothing'}`,
     );

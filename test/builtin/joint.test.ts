@@ -142,7 +142,10 @@ test('joint graph loss = inference path (trimmed UMT5 contexts, zero-padded, per
     'text_embedding.0.weight',
   ]) {
     const g = got.grads.get(name)?.data as Float32Array;
-    assert.ok(g && g.some((v) => v !== 0), `no gradient for ${name}`);
+    assert.ok(
+      g?.some((v) => v !== 0),
+      `no gradient for ${name}`,
+    );
   }
   await runner.dispose();
   await program.dispose();

@@ -135,7 +135,7 @@ export class WanDiT {
     let clipTokens = 0;
     if (hasImageBranch(c)) {
       const clips = samples.map((s, i) => {
-        if (!s.clipFea || s.clipFea.shape.length !== 2 || s.clipFea.shape[1] !== CLIP_DIM) {
+        if (s.clipFea?.shape.length !== 2 || s.clipFea.shape[1] !== CLIP_DIM) {
           throw new InputError(
             `DiT sample ${i}: this ${c.modelType} model needs clipFea [N, ${CLIP_DIM}]${s.clipFea ? `, got ${shapeText(s.clipFea.shape)}` : ''}`,
           );
