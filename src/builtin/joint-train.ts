@@ -17,8 +17,10 @@ import { GradRunner } from '../training/grad-runner.js';
 import type { TrainRng } from '../training/rng.js';
 import type { LossAndGrads, StepContext, TrainableModel } from '../training/types.js';
 import { type Lang, PROMPT_TEMPLATES, promptFor } from '../world/prompt.js';
+import { renderClip } from '../world/render.js';
 import type { Scene } from '../world/scene.js';
 import { buildJointLossGraph, type JointShape } from './joint-graph.js';
+import { objectMask } from './vae-train.js';
 
 /** One training example: a scene and its clean (normalised) latent [C, T, h, w]. */
 export interface LatentExample {
@@ -36,6 +38,42 @@ export interface JointRecipe {
   readonly shift: number;
   /** Probability of each light prompt variation (capitalised first letter, final full stop). */
   readonly promptNoise: number;
+  /**
+   * Extra loss weight of latent positions an object covers (0: uniform). Objects fill a few
+   * per cent of the frame, so a uniform loss is mostly background, which says nothing about
+   * shape or motion; the weights are renormalised to mean 1.
+   */
+  readonly objectWeight?: number;
+  /** Pixel size of the rendered clips behind the latents (needed for `objectWeight`). */
+  readonly video?: { readonly frames: number; readonly width: number; readonly height: number };
+}
+
+/**
+ * 1 where an object covers any pixel of a latent position [T·h·w]: latent frame 0 is video
+ * frame 0, latent frame k ≥ 1 covers video frames 4k − 3 … 4k (the VAE's causal grouping).
+ */
+export function latentObjectMask(
+  scene: Scene,
+  video: { readonly frames: number; readonly width: number; readonly height: number },
+  grid: readonly [number, number, number],
+): Float32Array {
+  const [t, h, w] = grid;
+  const clip = renderClip(scene, video);
+  const mask = objectMask(clip);
+  const sy = video.height / h;
+  const sx = video.width / w;
+  const tc = (video.frames - 1) / Math.max(1, t - 1);
+  const out = new Float32Array(t * h * w);
+  const plane = video.width * video.height;
+  for (let k = 0; k < t; k++) {
+    const f0 = k === 0 ? 0 : 1 + (k - 1) * tc;
+    const f1 = k === 0 ? 1 : 1 + k * tc;
+    for (let f = f0; f < f1; f++)
+      for (let y = 0; y < video.height; y++)
+        for (let x = 0; x < video.width; x++)
+          if (mask[f * plane + y * video.width + x]) out[(k * h + Math.floor(y / sy)) * w + Math.floor(x / sx)] = 1;
+  }
+  return out;
 }
 
 export interface JointTrainOptions {
@@ -123,13 +161,21 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
         target[k] = n - x0[k];
       }
       const weight = new Float32Array(t * plane).fill(1);
+      const ow = recipe.objectWeight ?? 0;
+      if (ow > 0) {
+        if (!recipe.video) throw new InputError('built-in training: objectWeight needs the video size');
+        const m = latentObjectMask(ex.scene, recipe.video, grid);
+        for (let k = 0; k < weight.length; k++) weight[k] = 1 + ow * m[k];
+      }
       if (i2v) {
         // The first latent frame is the clean image latent, as the pipeline holds it.
         for (let ch = 0; ch < c.outDim; ch++)
           xt.set(x0.subarray(ch * t * plane, ch * t * plane + plane), ch * t * plane);
         weight.fill(0, 0, plane);
-        weight.fill(t / (t - 1), plane);
       }
+      let sum = 0;
+      for (const v of weight) sum += v;
+      for (let k = 0; k < weight.length; k++) weight[k] *= weight.length / sum;
       tValues.push(1000 * sigma);
       tIndex.fill(BigInt(i), i * seqLen, (i + 1) * seqLen);
       if (i2v) tIndex.fill(BigInt(b), i * seqLen, i * seqLen + frameTokens);

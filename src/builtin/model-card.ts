@@ -113,6 +113,10 @@ export function renderModelCard(m: ModelCardInput): string {
       `UMT5 + DiT, flow matching (shift ${r.joint.shift}), batch ${r.joint.batch}, English/Chinese at random, prompt dropped ${(100 * r.joint.dropPrompt).toFixed(0)} %, image-to-video ${(100 * r.joint.imageToVideo).toFixed(0)} %, EMA ${r.joint.ema}`,
       r.joint.batch,
     ],
+    'text+dit-objects': [
+      `UMT5 + DiT continued from text+dit with the loss weighted ×${1 + r.jointFocus.objectWeight} on latent positions an object covers (renormalised to mean 1), same prompt/i2v/σ settings, EMA restarted`,
+      r.jointFocus.batch,
+    ],
   };
   if (t) {
     for (const p of t.phases) {
@@ -140,6 +144,7 @@ export function renderModelCard(m: ModelCardInput): string {
     `| vae-clips | ${r.vae.clips.lr} | ${r.vae.clips.minLr} | ${r.vae.clips.warmup} | ${r.vae.clips.weightDecay} |`,
     `| text-probe | ${r.textProbe.lr} | ${r.textProbe.minLr} | ${r.textProbe.warmup} | ${r.textProbe.weightDecay} |`,
     `| text+dit | ${r.joint.lr} | ${r.joint.minLr} | ${r.joint.warmup} | ${r.joint.weightDecay} |`,
+    `| text+dit-objects | ${r.jointFocus.lr} | ${r.jointFocus.minLr} | ${r.jointFocus.warmup} | ${r.jointFocus.weightDecay} |`,
     '',
     `The VAE starts as a per-frame image VAE (only the newest tap of every temporal kernel is non-zero, time convolutions`,
     'are identities), learns the spatial code from single frames — many frames per graph run, since the first-chunk path',

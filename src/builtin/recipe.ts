@@ -59,6 +59,11 @@ export interface BuiltinRecipe {
     /** ONNX Runtime intra-op threads (the result depends on it: keep it fixed to repeat a run bit for bit). */
     readonly threads: number;
   };
+  /**
+   * A second text + DiT phase from the first one's weights, with the flow-matching loss
+   * weighted towards the latent positions objects cover (same prompt, i2v and σ settings).
+   */
+  readonly jointFocus: PhaseRecipe & { readonly objectWeight: number };
   /** Sampling defaults written to wanjs.json. */
   readonly sampling: {
     readonly steps: number;
@@ -109,6 +114,16 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     promptNoise: 0.1,
     ema: 0.998,
     threads: 2,
+  },
+  jointFocus: {
+    steps: 5000,
+    batch: 8,
+    lr: 3e-4,
+    minLr: 2e-5,
+    warmup: 100,
+    clip: 1,
+    weightDecay: 0.01,
+    objectWeight: 4,
   },
   sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '' },
 };

@@ -45,6 +45,9 @@ export interface TrainBuiltinOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Parameters the joint phases keep out of weight decay. */
+const JOINT_NO_DECAY = ['**.bias', '/norm/', '**.modulation', 'token_embedding.weight', '/pos_embedding/'];
+
 /** What one phase did. */
 export interface PhaseReport {
   readonly name: string;
@@ -294,27 +297,48 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     recipe: r.joint,
   });
   const scenes = `${r.seed}:dit`;
+  const jointData = {
+    length: count,
+    get: (i: number): LatentExample => ({
+      scene: datasetSample({ seed: scenes, split: 'train', render: false }, i).scene,
+      latent: normalised[i],
+    }),
+  };
   const jointRes = await runPhase<LatentExample>('text+dit', join(work, 'joint'), {
     model: joint,
     params: init,
-    data: {
-      length: count,
-      get: (i) => ({
-        scene: datasetSample({ seed: scenes, split: 'train', render: false }, i).scene,
-        latent: normalised[i],
-      }),
-    },
+    data: jointData,
     phase: r.joint,
     seed: r.seed + 3,
     ema: r.joint.ema,
-    noDecay: ['**.bias', '/norm/', '**.modulation', 'token_embedding.weight', '/pos_embedding/'],
+    noDecay: JOINT_NO_DECAY,
     signal: o.signal,
     log,
   });
   await joint.dispose();
 
-  // 5. The model folder
-  const weights = jointRes.ema ?? jointRes.params;
+  // 5. The same, with the loss weighted towards the objects
+  const focus = new JointFlowMatching(text, dit, {
+    runtime: o.runtime,
+    threads: r.joint.threads,
+    tokenizer: promptTokenizer,
+    recipe: { ...r.joint, objectWeight: r.jointFocus.objectWeight, video: r.video },
+  });
+  const focusRes = await runPhase<LatentExample>('text+dit-objects', join(work, 'joint-objects'), {
+    model: focus,
+    params: jointRes.params,
+    data: jointData,
+    phase: r.jointFocus,
+    seed: r.seed + 5,
+    ema: r.joint.ema,
+    noDecay: JOINT_NO_DECAY,
+    signal: o.signal,
+    log,
+  });
+  await focus.dispose();
+
+  // 6. The model folder
+  const weights = focusRes.ema ?? focusRes.params;
   const textW = new Map<string, HostTensor>();
   const ditW = new Map<string, HostTensor>();
   for (const [k, t] of weights) (isTextParam(k, text) ? textW : ditW).set(k, t);
@@ -325,6 +349,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     ['vae-images', 'vae-images'],
     ['vae-clips', 'vae-clips'],
     ['text-probe', 'text-probe'],
+    ['text+dit-objects', 'joint-objects'],
     ['text+dit', 'joint'],
   ]) {
     const name = `loss-${dir}.png`;
@@ -333,7 +358,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   }
   log(`wrote ${o.outDir} (${Object.values(BUILTIN_FILES).join(', ')})`);
   return {
-    phases: [images.report, clips.report, probed.report, jointRes.report],
+    phases: [images.report, clips.report, probed.report, jointRes.report, focusRes.report],
     encodeSeconds,
     latentNorm: norm,
     curves,
