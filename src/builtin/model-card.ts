@@ -187,6 +187,7 @@ export function renderModelCard(m: ModelCardInput): string {
     '```sh',
     'npm run train:builtin   # trains all phases (resumable), writes assets/builtin-model/ and this card',
     'npx wanjs eval          # re-runs the held-out evaluation (same scenes, seeds and settings: same numbers)',
+    'npx wanjs eval --word-use   # how much the DiT loss rises when the colour, shape or motion word is wrong',
     '```',
     '',
   );

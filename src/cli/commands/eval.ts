@@ -6,6 +6,7 @@ import { evaluateModel } from '../../builtin/eval.js';
 import { evalTables } from '../../builtin/eval-table.js';
 import { builtinModelDir } from '../../builtin/paths.js';
 import { checkTargets } from '../../builtin/targets.js';
+import { wordUse, wordUseTable } from '../../builtin/word-use.js';
 import { WanPipeline } from '../../pipelines/wan-pipeline.js';
 import { intFlag, numFlag, parse, str } from '../args.js';
 import { parseDevice } from '../device.js';
@@ -21,7 +22,9 @@ export const EVAL_USAGE = `wanjs eval [--model DIR] [options]
   --device cpu|cuda|webgpu  --threads N   (default 1 thread: the same figures on every run)
   --out FILE         also write the full report (every clip's verdict) as JSON
   --check            exit 1 when a target is missed
-  --json             print the report as one JSON line instead of tables`;
+  --json             print the report as one JSON line instead of tables
+  --word-use         instead of generating: how much the DiT's loss rises when the prompt's colour,
+                     shape or motion word is wrong (--clips N one-object clips, default 32)`;
 
 /** `wanjs eval`. */
 export const evalCommand: Command = async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -40,6 +43,8 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
       out: { type: 'string' },
       check: { type: 'boolean' },
       json: { type: 'boolean' },
+      'word-use': { type: 'boolean' },
+      clips: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     false,
@@ -58,6 +63,17 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
     return 2;
   }
   const dir = str(values.model) ?? builtinModelDir();
+  if (values['word-use']) {
+    const rows = await wordUse({
+      runtime: await io.runtime(),
+      dir,
+      clips: intFlag('clips', str(values.clips), 32),
+      threads: intFlag('threads', str(values.threads), 1),
+      signal: io.signal,
+    });
+    io.out(values.json ? JSON.stringify({ model: dir, wordUse: rows }) : wordUseTable(rows));
+    return 0;
+  }
   const pipe = await WanPipeline.open(dir, {
     runtime: await io.runtime(),
     device: parseDevice(str(values.device)),
