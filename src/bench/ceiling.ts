@@ -5,12 +5,12 @@
 import { InputError, throwIfAborted } from '../engine/errors.js';
 import { graphFlops } from '../engine/graph/flops.js';
 import { Graph } from '../engine/graph/graph.js';
-import { HostTensor } from '../engine/host-tensor.js';
+import type { HostTensor } from '../engine/host-tensor.js';
 import { matmul } from '../engine/ops/matmul.js';
 import { nchwcConv } from '../engine/ops/nchwc.js';
 import { Program } from '../engine/program.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
-import { NormalStream } from './random-weights.js';
+import { randomWeights } from './random-weights.js';
 
 export interface CeilingOptions {
   readonly runtime: Runtime;
@@ -33,12 +33,9 @@ export interface CeilingResult {
   };
 }
 
-function random(shape: readonly number[], seed: number): HostTensor<'float32'> {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const s = new NormalStream(seed);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = s.normal() * 0.05;
-  return HostTensor.f32(shape, data);
+/** One random float32 tensor (the benchmarks' fast generator; values only need to be non-degenerate). */
+function random(shape: readonly number[], seed: number): HostTensor {
+  return randomWeights(new Map([['t', shape]]), seed).get('t') as HostTensor;
 }
 
 async function time(

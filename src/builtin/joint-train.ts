@@ -20,12 +20,15 @@ import { type Lang, PROMPT_TEMPLATES, promptFor } from '../world/prompt.js';
 import { renderClip } from '../world/render.js';
 import type { Scene } from '../world/scene.js';
 import { buildJointLossGraph, type JointShape } from './joint-graph.js';
+import { PromptBatch } from './prompt-batch.js';
 import { objectMask } from './vae-train.js';
 
 /** One training example: a scene and its clean (normalised) latent [C, T, h, w]. */
 export interface LatentExample {
   readonly scene: Scene;
   readonly latent: HostTensor;
+  /** Where the scene's objects are on the latent grid [T·h·w] (see latentObjectMask); needed for `objectWeight`. */
+  readonly objectMask?: Float32Array;
 }
 
 /** The random choices of the recipe. */
@@ -44,8 +47,6 @@ export interface JointRecipe {
    * shape or motion; the weights are renormalised to mean 1.
    */
   readonly objectWeight?: number;
-  /** Pixel size of the rendered clips behind the latents (needed for `objectWeight`). */
-  readonly video?: { readonly frames: number; readonly width: number; readonly height: number };
 }
 
 /**
@@ -74,6 +75,31 @@ export function latentObjectMask(
           if (mask[f * plane + y * video.width + x]) out[(k * h + Math.floor(y / sy)) * w + Math.floor(x / sx)] = 1;
   }
   return out;
+}
+
+/**
+ * Loss weights of one example over the latent grid [T·h·w], mean 1: 1 + `objectWeight` where
+ * `objectMask` is set, 1 elsewhere, and 0 on the first latent frame of an image-to-video
+ * example (the given image has no loss).
+ */
+export function exampleWeights(
+  grid: readonly [number, number, number],
+  objectWeight: number,
+  objectMask: Float32Array | undefined,
+  i2v: boolean,
+): Float32Array {
+  const [t, h, w] = grid;
+  const weight = new Float32Array(t * h * w).fill(1);
+  if (objectWeight > 0) {
+    if (objectMask?.length !== weight.length)
+      throw new InputError(`built-in training: objectWeight needs a latent object mask of ${weight.length} values`);
+    for (let k = 0; k < weight.length; k++) weight[k] = 1 + objectWeight * objectMask[k];
+  }
+  if (i2v) weight.fill(0, 0, h * w);
+  let sum = 0;
+  for (const v of weight) sum += v;
+  for (let k = 0; k < weight.length; k++) weight[k] *= weight.length / sum;
+  return weight;
 }
 
 export interface JointTrainOptions {
@@ -128,9 +154,7 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
     const seqLen = ft * fh * fw;
     const frameTokens = fh * fw;
     const L = c.textLen;
-    const ids = new BigInt64Array(b * L);
-    const mask = new BigInt64Array(b * L);
-    const keep = new Float32Array(b * L);
+    const prompts = new PromptBatch(tokenizer, b, L);
     const tValues: number[] = [];
     const tIndex = new BigInt64Array(b * seqLen);
     const inputs: Record<string, HostTensor> = {};
@@ -141,15 +165,7 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
       }
       const rng = ctx.rng;
       const prompt = samplePrompt(ex.scene, rng, recipe.promptNoise);
-      const text = rng.uniform() < recipe.dropPrompt ? '' : prompt.text;
-      const enc = tokenizer.encode(text);
-      if (enc.length > L)
-        throw new InputError(`built-in training: prompt '${text}' has ${enc.length} tokens, more than text_len ${L}`);
-      for (let j = 0; j < L; j++) {
-        ids[i * L + j] = BigInt(enc.ids[j]);
-        mask[i * L + j] = BigInt(enc.mask[j]);
-        keep[i * L + j] = enc.mask[j];
-      }
+      prompts.set(i, rng.uniform() < recipe.dropPrompt ? '' : prompt.text, 'built-in training');
       const i2v = rng.uniform() < recipe.imageToVideo;
       const sigma = shiftSigma(rng.uniform(), recipe.shift);
       const x0 = ex.latent.data as Float32Array;
@@ -160,22 +176,12 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
         xt[k] = (1 - sigma) * x0[k] + sigma * n;
         target[k] = n - x0[k];
       }
-      const weight = new Float32Array(t * plane).fill(1);
-      const ow = recipe.objectWeight ?? 0;
-      if (ow > 0) {
-        if (!recipe.video) throw new InputError('built-in training: objectWeight needs the video size');
-        const m = latentObjectMask(ex.scene, recipe.video, grid);
-        for (let k = 0; k < weight.length; k++) weight[k] = 1 + ow * m[k];
-      }
       if (i2v) {
         // The first latent frame is the clean image latent, as the pipeline holds it.
         for (let ch = 0; ch < c.outDim; ch++)
           xt.set(x0.subarray(ch * t * plane, ch * t * plane + plane), ch * t * plane);
-        weight.fill(0, 0, plane);
       }
-      let sum = 0;
-      for (const v of weight) sum += v;
-      for (let k = 0; k < weight.length; k++) weight[k] *= weight.length / sum;
+      const weight = exampleWeights(grid, recipe.objectWeight ?? 0, ex.objectMask, i2v);
       tValues.push(1000 * sigma);
       tIndex.fill(BigInt(i), i * seqLen, (i + 1) * seqLen);
       if (i2v) tIndex.fill(BigInt(b), i * seqLen, i * seqLen + frameTokens);
@@ -184,9 +190,7 @@ export class JointFlowMatching implements TrainableModel<LatentExample> {
       inputs[`weight${i}`] = HostTensor.f32([1, t, h, w], weight);
     });
     tValues.push(0);
-    inputs.ids = new HostTensor('int64', [b, L], ids);
-    inputs.mask = new HostTensor('int64', [b, L], mask);
-    inputs.keep = HostTensor.f32([b, L, 1], keep);
+    Object.assign(inputs, prompts.inputs());
     inputs.t_freq = HostTensor.f32([b + 1, c.freqDim], sinusoidalEmbedding(c.freqDim, tValues));
     inputs.t_index = new HostTensor('int64', [b, seqLen], tIndex);
     const shape: JointShape = { batch: b, grid, seqLen };

@@ -88,7 +88,7 @@ export function renderModelCard(m: ModelCardInput): string {
     '',
     '## Training',
     '',
-    `\`npm run train:builtin\` retrains everything from scratch, deterministically (fixed seeds; one ONNX Runtime thread for the VAE, ${r.joint.threads} for text+DiT),`,
+    `\`npm run train:builtin\` retrains everything from scratch with fixed seeds (one ONNX Runtime thread for the VAE: bit for bit; ${r.joint.threads} for text+DiT: losses repeat to ~1e-6, not bit for bit),`,
     'resuming where it stopped if interrupted. Data are rendered on the fly by the shapes world; the held-out',
     '(colour, shape, motion) triples of `HELDOUT_TRIPLES` never appear in training.',
     '',

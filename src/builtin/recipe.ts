@@ -56,7 +56,10 @@ export interface BuiltinRecipe {
     readonly shift: number;
     readonly promptNoise: number;
     readonly ema: number;
-    /** ONNX Runtime intra-op threads (the result depends on it: keep it fixed to repeat a run bit for bit). */
+    /**
+     * ONNX Runtime intra-op threads. One thread repeats a run bit for bit; with more, the
+     * multi-threaded gradient reductions vary in the last bits (losses agree to ~1e-6).
+     */
     readonly threads: number;
   };
   /**

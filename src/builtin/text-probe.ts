@@ -25,6 +25,7 @@ import { BACKGROUNDS, COLOURS, MOTIONS, SHAPES, SIZES } from '../world/vocab.js'
 import { umt5Hidden } from './joint-graph.js';
 import { isTextParam } from './joint-init.js';
 import { samplePrompt } from './joint-train.js';
+import { PromptBatch } from './prompt-batch.js';
 
 /** Object slots the probe reads (scenes have one or two objects). */
 const SLOTS = 2;
@@ -110,29 +111,16 @@ export class TextProbe implements TrainableModel<Scene> {
     const b = batch.length;
     if (b === 0) throw new InputError('text probe: empty batch');
     const L = this.#opts.textLen;
-    const ids = new BigInt64Array(b * L);
-    const mask = new BigInt64Array(b * L);
-    const keep = new Float32Array(b * L);
+    const prompts = new PromptBatch(this.#opts.tokenizer, b, L);
     const inv = new Float32Array(b);
     const target = new Float32Array(b * PROBE_WIDTH);
     batch.forEach((scene, i) => {
       const prompt = samplePrompt(scene, ctx.rng, this.#opts.promptNoise);
-      const enc = this.#opts.tokenizer.encode(prompt.text);
-      if (enc.length > L) throw new InputError(`text probe: prompt '${prompt.text}' has more than ${L} tokens`);
-      let n = 0;
-      for (let j = 0; j < L; j++) {
-        ids[i * L + j] = BigInt(enc.ids[j]);
-        mask[i * L + j] = BigInt(enc.mask[j]);
-        keep[i * L + j] = enc.mask[j];
-        n += enc.mask[j];
-      }
-      inv[i] = 1 / Math.max(1, n);
+      inv[i] = 1 / Math.max(1, prompts.set(i, prompt.text, 'text probe'));
       target.set(attributeTarget(scene, prompt.template), i * PROBE_WIDTH);
     });
     const inputs: Record<string, HostTensor> = {
-      ids: new HostTensor('int64', [b, L], ids),
-      mask: new HostTensor('int64', [b, L], mask),
-      keep: HostTensor.f32([b, L, 1], keep),
+      ...prompts.inputs(),
       inv_count: HostTensor.f32([b, 1], inv),
       target: HostTensor.f32([b, PROBE_WIDTH], target),
     };

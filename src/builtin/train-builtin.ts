@@ -25,7 +25,7 @@ import { datasetSample } from '../world/dataset.js';
 import type { Scene } from '../world/scene.js';
 import { BUILTIN_FILES, writeBuiltinFolder } from './export.js';
 import { initJointParams, isTextParam } from './joint-init.js';
-import { JointFlowMatching, type LatentExample } from './joint-train.js';
+import { JointFlowMatching, type LatentExample, latentObjectMask } from './joint-train.js';
 import { encodeLatentSet, latentAt, loadLatentSet, saveLatentSet } from './latents.js';
 import { BUILTIN_RECIPE, type BuiltinRecipe, ditConfig, type PhaseRecipe, rawVaeConfig, textConfig } from './recipe.js';
 import { initProbeParams, PROBE_PREFIX, TextProbe } from './text-probe.js';
@@ -290,24 +290,20 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   });
   await probe.dispose();
   for (const [k, t] of probed.params) if (!k.startsWith(PROBE_PREFIX)) init.set(k, t);
-  const joint = new JointFlowMatching(text, dit, {
-    runtime: o.runtime,
-    threads: r.joint.threads,
-    tokenizer: promptTokenizer,
-    recipe: r.joint,
-  });
+  const jointModel = (objectWeight: number) =>
+    new JointFlowMatching(text, dit, {
+      runtime: o.runtime,
+      threads: r.joint.threads,
+      tokenizer: promptTokenizer,
+      recipe: { ...r.joint, objectWeight },
+    });
   const scenes = `${r.seed}:dit`;
-  const jointData = {
-    length: count,
-    get: (i: number): LatentExample => ({
-      scene: datasetSample({ seed: scenes, split: 'train', render: false }, i).scene,
-      latent: normalised[i],
-    }),
-  };
+  const sceneAt = (i: number) => datasetSample({ seed: scenes, split: 'train', render: false }, i).scene;
+  const joint = jointModel(0);
   const jointRes = await runPhase<LatentExample>('text+dit', join(work, 'joint'), {
     model: joint,
     params: init,
-    data: jointData,
+    data: { length: count, get: (i) => ({ scene: sceneAt(i), latent: normalised[i] }) },
     phase: r.joint,
     seed: r.seed + 3,
     ema: r.joint.ema,
@@ -317,17 +313,21 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   });
   await joint.dispose();
 
-  // 5. The same, with the loss weighted towards the objects
-  const focus = new JointFlowMatching(text, dit, {
-    runtime: o.runtime,
-    threads: r.joint.threads,
-    tokenizer: promptTokenizer,
-    recipe: { ...r.joint, objectWeight: r.jointFocus.objectWeight, video: r.video },
-  });
+  // 5. The same, with the loss weighted towards the objects (each clip's latent object mask made once)
+  const [, , lt, lh, lw] = set.latents.shape;
+  const masks: (Float32Array | undefined)[] = new Array(count);
+  const focus = jointModel(r.jointFocus.objectWeight);
   const focusRes = await runPhase<LatentExample>('text+dit-objects', join(work, 'joint-objects'), {
     model: focus,
     params: jointRes.params,
-    data: jointData,
+    data: {
+      length: count,
+      get: (i) => {
+        const scene = sceneAt(i);
+        masks[i] ??= latentObjectMask(scene, r.video, [lt, lh, lw]);
+        return { scene, latent: normalised[i], objectMask: masks[i] };
+      },
+    },
     phase: r.jointFocus,
     seed: r.seed + 5,
     ema: r.joint.ema,

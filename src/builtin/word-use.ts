@@ -85,8 +85,8 @@ export async function wordUse(o: WordUseOptions): Promise<WordUseRow[]> {
     const tok = await parts.tokenizer();
     const context = async (s: Scene): Promise<HostTensor> => {
       const e = tok.encode(promptFor(s, 'en'));
-      const ids = new HostTensor('int32', [1, e.ids.length], Int32Array.from(e.ids));
-      const mask = new HostTensor('int32', [1, e.mask.length], Int32Array.from(e.mask));
+      const ids = new HostTensor('int32', [1, e.ids.length], e.ids);
+      const mask = new HostTensor('int32', [1, e.mask.length], e.mask);
       return (await enc.encode(ids, mask, { trimPadding: true })).contexts[0];
     };
     const rng = new TrainRng(7);

@@ -12,8 +12,8 @@ function nodeFlops(n: Node): number {
   const out = n.outputs[0];
   if (!out) return 0;
   switch (n.op) {
-    case 'Conv':
-    case 'NchwcConv': {
+    case 'Conv': {
+      // Also ONNX Runtime's NCHWc Conv (same op name, com.microsoft.nchwc domain, same weight shape).
       // weight [outC, inC/group, k...]: each output element takes inC/group · Πk MACs.
       const w = n.inputs[1];
       return w ? 2 * product(out.shape) * product(w.shape.slice(1)) : 0;
@@ -25,7 +25,6 @@ function nodeFlops(n: Node): number {
       return x && w ? 2 * product(x.shape) * product(w.shape.slice(1)) : 0;
     }
     case 'MatMul':
-    case 'FusedMatMul':
     case 'Gemm': {
       const a = n.inputs[0];
       if (!a) return 0;
