@@ -1,6 +1,8 @@
 // The built-in model's card (MODEL_CARD.md in the model folder): what it is, how
 // it was trained (recipe, wall time, losses, curves), how well it does on
 // held-out combinations, how fast it runs, and how to reproduce all of it.
+
+import { SIZE_RADIUS, SIZES, type SizeName } from '../world/vocab.js';
 import type { EvalReport } from './eval.js';
 import { evalTables } from './eval-table.js';
 import { BUILTIN_FILES } from './export.js';
@@ -180,7 +182,7 @@ export function renderModelCard(m: ModelCardInput): string {
     '* It knows only the shapes world. Other words fall back to byte pieces it never saw in training and are ignored at best.',
     `* Prompts longer than ${r.dit.textLen - 1} tokens do not fit the DiT's text length.`,
     '* Two-object prompts are harder than one-object prompts (objects can merge or swap properties).',
-    '* Small stars and triangles are only a few pixels across at 64×64; the checker (and the model) confuse them most.',
+    sizeLimitation(r),
     '',
     '## Reproduce',
     '',
@@ -192,4 +194,17 @@ export function renderModelCard(m: ModelCardInput): string {
     '',
   );
   return out.join('\n');
+}
+
+/** The size limitation line: how many pixels (and latent pixels) the smallest object spans. */
+function sizeLimitation(r: BuiltinRecipe): string {
+  const side = Math.min(r.video.width, r.video.height);
+  const px = (size: SizeName) => SIZE_RADIUS[size] * side;
+  const small = px(SIZES[0]);
+  const large = px(SIZES[SIZES.length - 1]);
+  return (
+    `* Objects have equal-area radii of ${small.toFixed(1)}–${large.toFixed(1)} px at ${r.video.width}×${r.video.height}, so a small object ` +
+    `is about ${((2 * small) / 8).toFixed(1)} latent pixels across (the VAE compresses 8×); small stars, triangles and squares are the shapes ` +
+    'the VAE, the model and the checker confuse most.'
+  );
 }

@@ -104,7 +104,7 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
   dit: { dim: 192, ffn: 768, heads: 6, layers: 6, textLen: 64, freqDim: 256 },
   clips: 4000,
   joint: {
-    steps: 10000,
+    steps: 12000,
     batch: 8,
     lr: 1e-3,
     minLr: 5e-5,
@@ -119,7 +119,7 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     threads: 2,
   },
   jointFocus: {
-    steps: 5000,
+    steps: 7000,
     batch: 8,
     lr: 3e-4,
     minLr: 2e-5,

@@ -70,9 +70,9 @@ export const WORLD_PALETTE: readonly PaletteEntry[] = COLOURS.map((name) => ({ n
 /** Radius of the equal-area circle of each size, as a fraction of min(width, height). Every shape of a
  * given size has the same area, so apparent size does not depend on the shape. */
 export const SIZE_RADIUS: Readonly<Record<SizeName, number>> = {
-  small: 0.075,
-  medium: 0.105,
-  large: 0.14,
+  small: 0.11,
+  medium: 0.145,
+  large: 0.18,
 };
 
 /** English and Chinese words for each vocabulary item. */
