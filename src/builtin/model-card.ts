@@ -2,11 +2,12 @@
 // it was trained (recipe, wall time, losses, curves), how well it does on
 // held-out combinations, how fast it runs, and how to reproduce all of it.
 
+import { spatialCompression } from '../models/wan/vae/config.js';
 import { SIZE_RADIUS, SIZES, type SizeName } from '../world/vocab.js';
 import type { EvalReport } from './eval.js';
 import { evalTables } from './eval-table.js';
 import { BUILTIN_FILES } from './export.js';
-import type { BuiltinRecipe } from './recipe.js';
+import { type BuiltinRecipe, rawVaeConfig } from './recipe.js';
 import type { TrainBuiltinReport } from './train-builtin.js';
 
 /** Seconds per clip measured by `benchBuiltin`. */
@@ -202,9 +203,10 @@ function sizeLimitation(r: BuiltinRecipe): string {
   const px = (size: SizeName) => SIZE_RADIUS[size] * side;
   const small = px(SIZES[0]);
   const large = px(SIZES[SIZES.length - 1]);
+  const stride = spatialCompression(rawVaeConfig(r));
   return (
     `* Objects have equal-area radii of ${small.toFixed(1)}–${large.toFixed(1)} px at ${r.video.width}×${r.video.height}, so a small object ` +
-    `is about ${((2 * small) / 8).toFixed(1)} latent pixels across (the VAE compresses 8×); small stars, triangles and squares are the shapes ` +
+    `is about ${((2 * small) / stride).toFixed(1)} latent pixels across (the VAE compresses ${stride}×); small stars, triangles and squares are the shapes ` +
     'the VAE, the model and the checker confuse most.'
   );
 }

@@ -68,7 +68,8 @@ export const BACKGROUND_RGB: Readonly<Record<BackgroundName, Rgb>> = {
 export const WORLD_PALETTE: readonly PaletteEntry[] = COLOURS.map((name) => ({ name, rgb: COLOUR_RGB[name] }));
 
 /** Radius of the equal-area circle of each size, as a fraction of min(width, height). Every shape of a
- * given size has the same area, so apparent size does not depend on the shape. */
+ * given size has the same area, so apparent size does not depend on the shape. The smallest is what an
+ * 8× VAE can still carry at 64×64 (≈ 2 latent pixels across); below it the shape is lost in the latent. */
 export const SIZE_RADIUS: Readonly<Record<SizeName, number>> = {
   small: 0.11,
   medium: 0.145,

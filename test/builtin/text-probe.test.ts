@@ -14,8 +14,7 @@ import {
 } from '../../src/builtin/text-probe.js';
 import { builtinTokenizer } from '../../src/builtin/tokenizer.js';
 import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
-import { ditConfigFromJson } from '../../src/models/wan/dit/config.js';
-import { validateUmt5Config } from '../../src/models/wan/umt5/config.js';
+import { tinyModelConfigs } from '../../src/testing/tiny-configs.js';
 import { Umt5PromptTokenizer } from '../../src/tokenizers/umt5-prompt-tokenizer.js';
 import { TrainRng } from '../../src/training/rng.js';
 import { train } from '../../src/training/train.js';
@@ -66,31 +65,8 @@ test('attribute targets: one-hot for each named attribute, nothing for what the 
 
 test('text probe: a short real run makes the encoder expose the attributes', async () => {
   const tok = builtinTokenizer();
-  const text = validateUmt5Config({
-    vocab: tok.vocabSize,
-    dim: 32,
-    dimAttn: 32,
-    dimFfn: 64,
-    numHeads: 2,
-    numLayers: 2,
-    numBuckets: 8,
-    sharedPos: false,
-    maxDistance: 128,
-    eps: 1e-6,
-  });
-  const dit = ditConfigFromJson({
-    model_type: 'ti2v',
-    in_dim: 4,
-    out_dim: 4,
-    dim: 32,
-    ffn_dim: 64,
-    num_heads: 2,
-    num_layers: 1,
-    text_dim: 32,
-    text_len: 48,
-    freq_dim: 16,
-    patch_size: [1, 2, 2],
-  });
+  // The tiny test models' UMT5 and DiT; only the text encoder's weights are trained here.
+  const { textEncoder: text, dit } = tinyModelConfigs('ti2v-2.2', tok.vocabSize);
   const runtime = new OrtNodeRuntime();
   const probe = new TextProbe(text, {
     runtime,
