@@ -30,6 +30,8 @@ export interface EvalOptions {
   /** Sampling overrides (default: the model's). */
   readonly steps?: number;
   readonly guideScale?: number;
+  /** Text-to-video in two passes (GenerateRequest.firstFrameFirst; default: the model's). */
+  readonly firstFrameFirst?: boolean;
   readonly signal?: AbortSignal;
   readonly onCase?: (c: EvalCase, done: number, total: number) => void;
 }
@@ -73,6 +75,7 @@ export interface EvalReport {
     readonly seeds: number;
     readonly steps?: number;
     readonly guideScale?: number;
+    readonly firstFrameFirst?: boolean;
   };
   readonly t2v: Readonly<Record<Lang, Accuracy>> & { readonly all: Accuracy };
   /** Per held-out triple, both languages. */
@@ -153,7 +156,10 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
   const run = async (req: GenerateRequest): Promise<{ clip: Clip; seconds: number }> => {
     throwIfAborted(o.signal);
     const t = performance.now();
-    const res = await pipe.generate({ ...req, steps: o.steps, guideScale: o.guideScale }, { signal: o.signal });
+    const res = await pipe.generate(
+      { ...req, steps: o.steps, guideScale: o.guideScale, firstFrameFirst: o.firstFrameFirst },
+      { signal: o.signal },
+    );
     const seconds = (performance.now() - t) / 1000;
     genSeconds += seconds;
     return { clip: asClip(res.video, res.shape), seconds };
@@ -210,7 +216,7 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
   >;
   return {
     model: pipe.name,
-    settings: { scenes, seeds, steps: o.steps, guideScale: o.guideScale },
+    settings: { scenes, seeds, steps: o.steps, guideScale: o.guideScale, firstFrameFirst: o.firstFrameFirst },
     t2v: { ...byLang, all: accuracy(t2v) },
     perTriple: HELDOUT_TRIPLES.map((triple) => ({
       triple,

@@ -51,6 +51,7 @@ export function folderDefaults(r: BuiltinRecipe): Record<string, unknown> {
       height: r.video.height,
       sampler: r.sampling.sampler,
       negativePrompt: r.sampling.negativePrompt,
+      firstFrameFirst: r.sampling.firstFrameFirst,
     },
   };
 }

@@ -7,7 +7,7 @@ import { SIZE_RADIUS, SIZES, type SizeName } from '../world/vocab.js';
 import type { EvalReport } from './eval.js';
 import { evalTables } from './eval-table.js';
 import { BUILTIN_FILES } from './export.js';
-import { type BuiltinRecipe, rawVaeConfig } from './recipe.js';
+import { type BuiltinRecipe, focusRound, rawVaeConfig } from './recipe.js';
 import type { TrainBuiltinReport } from './train-builtin.js';
 
 /** Seconds per clip measured by `benchBuiltin`. */
@@ -25,6 +25,8 @@ export interface ModelCardInput {
   readonly recipe: BuiltinRecipe;
   readonly training?: TrainBuiltinReport;
   readonly evaluation?: EvalReport;
+  /** The same text-to-video evaluation sampled in one pass, when the folder's default is two. */
+  readonly evaluationOnePass?: EvalReport;
   readonly speed?: SpeedReport;
   /** Parameter count and file size (bytes) per component. */
   readonly components: readonly {
@@ -76,10 +78,17 @@ export function renderModelCard(m: ModelCardInput): string {
     out.push(`| ${c.name} | \`${c.file}\` | ${c.what} | ${kParams(c.params)} | ${mb(c.bytes)} |`);
   out.push(
     `| tokenizer | \`${BUILTIN_FILES.tokenizer}\` | SentencePiece unigram, ${m.vocabSize} pieces (the world's English and Chinese words, their characters, ASCII, 256 byte-fallback pieces); pad 0, \`</s>\` 1, unk 2 | — | — |`,
-    `| defaults | \`${BUILTIN_FILES.defaults}\` | ${r.sampling.steps} ${r.sampling.sampler} steps, shift ${r.sampling.shift}, guidance ${r.sampling.guideScale}, empty negative prompt, ${v.frames} frames ${v.width}×${v.height} @ ${v.fps} fps | — | — |`,
+    `| defaults | \`${BUILTIN_FILES.defaults}\` | ${r.sampling.steps} ${r.sampling.sampler} steps, shift ${r.sampling.shift}, guidance ${r.sampling.guideScale}, empty negative prompt, ${v.frames} frames ${v.width}×${v.height} @ ${v.fps} fps${r.sampling.firstFrameFirst ? ', text-to-video in two passes' : ''} | — | — |`,
     '',
     `* **DiT**: \`model_type: "ti2v"\` (Wan2.2 per-token timesteps), so one model does text-to-video and image-to-video: the`,
     '  encoded first frame is held as latent frame 0 with timestep 0 on its tokens, exactly the TI2V-5B sampling path.',
+    ...(r.sampling.firstFrameFirst
+      ? [
+          '  Text-to-video runs in two passes (`firstFrameFirst` in `wanjs.json`, `--passes 1|2`): a full sample, whose first',
+          '  latent frame is kept, then image-to-video from that frame and the same noise. This model moves a given first',
+          '  frame as prompted far more often than it composes first frame and motion in one pass (see Evaluation).',
+        ]
+      : []),
     `  dim ${r.dit.dim}, ${r.dit.layers} layers, ${r.dit.heads} heads, FFN ${r.dit.ffn}, patch 1×2×2, text_len ${r.dit.textLen}; in/out 16`,
     `  channels (the Wan2.1 VAE's latent). A ${v.frames}×${v.width}×${v.height} clip is a 16×${1 + (v.frames - 1) / 4}×${v.height / 8}×${v.width / 8} latent, ${(1 + (v.frames - 1) / 4) * (v.height / 16) * (v.width / 16)} tokens.`,
     `* **VAE**: the Wan2.1 VAE topology (dim_mult [1, 2, 4, 4], 2 residual blocks, causal 3-D convolutions, 4×8×8`,
@@ -116,11 +125,14 @@ export function renderModelCard(m: ModelCardInput): string {
       `UMT5 + DiT, flow matching (shift ${r.joint.shift}), batch ${r.joint.batch}, English/Chinese at random, prompt dropped ${(100 * r.joint.dropPrompt).toFixed(0)} %, image-to-video ${(100 * r.joint.imageToVideo).toFixed(0)} %, EMA ${r.joint.ema}`,
       r.joint.batch,
     ],
-    'text+dit-objects': [
-      `UMT5 + DiT continued from text+dit with the loss weighted ×${1 + r.jointFocus.objectWeight} on latent positions an object covers (renormalised to mean 1), same prompt/i2v/σ settings, EMA restarted`,
-      r.jointFocus.batch,
-    ],
   };
+  for (const [k, round] of r.jointFocus.entries()) {
+    const from = k === 0 ? 'text+dit' : focusRound(k - 1).name;
+    phaseWhat[focusRound(k).name] = [
+      `UMT5 + DiT continued from ${from} (learning rate restarted) with the loss weighted ×${1 + round.objectWeight} on latent positions an object covers (renormalised to mean 1), same prompt/i2v/σ settings, EMA restarted`,
+      round.batch,
+    ];
+  }
   if (t) {
     for (const p of t.phases) {
       const [what, per] = phaseWhat[p.name] ?? [p.name, 1];
@@ -147,7 +159,7 @@ export function renderModelCard(m: ModelCardInput): string {
     `| vae-clips | ${r.vae.clips.lr} | ${r.vae.clips.minLr} | ${r.vae.clips.warmup} | ${r.vae.clips.weightDecay} |`,
     `| text-probe | ${r.textProbe.lr} | ${r.textProbe.minLr} | ${r.textProbe.warmup} | ${r.textProbe.weightDecay} |`,
     `| text+dit | ${r.joint.lr} | ${r.joint.minLr} | ${r.joint.warmup} | ${r.joint.weightDecay} |`,
-    `| text+dit-objects | ${r.jointFocus.lr} | ${r.jointFocus.minLr} | ${r.jointFocus.warmup} | ${r.jointFocus.weightDecay} |`,
+    ...r.jointFocus.map((f, k) => `| ${focusRound(k).name} | ${f.lr} | ${f.minLr} | ${f.warmup} | ${f.weightDecay} |`),
     '',
     `The VAE starts as a per-frame image VAE (only the newest tap of every temporal kernel is non-zero, time convolutions`,
     'are identities), learns the spatial code from single frames — many frames per graph run, since the first-chunk path',
@@ -160,7 +172,8 @@ export function renderModelCard(m: ModelCardInput): string {
     out.push(
       evalTables(m.evaluation),
       '',
-      `Sampling: the folder defaults (${r.sampling.steps} steps, guidance ${r.sampling.guideScale}). Grader: the world's analytic checker (\`scoreClip\`), which segments the clip by colour and classifies the shape and the motion of the object of the target colour.`,
+      ...(m.evaluationOnePass ? [onePassLine(m.evaluationOnePass), ''] : []),
+      `Sampling: the folder defaults (${r.sampling.steps} steps, guidance ${r.sampling.guideScale}${r.sampling.firstFrameFirst ? ', text-to-video in two passes' : ''}). Grader: the world's analytic checker (\`scoreClip\`), which segments the clip by colour and classifies the shape and the motion of the object of the target colour.`,
       '',
     );
   else out.push('(not evaluated)', '');
@@ -173,7 +186,7 @@ export function renderModelCard(m: ModelCardInput): string {
       `| first clip of a fresh pipeline (open folder, load weights, compile graphs, generate) | ${s.coldSeconds.toFixed(2)} |`,
       `| further clips, same pipeline (median of ${s.runs}) | ${s.warmSeconds.toFixed(2)} |`,
       '',
-      `${s.threads} ONNX Runtime thread(s) on ${s.cpu}, ${r.sampling.steps} steps with guidance (2 DiT passes per step), VAE decode included; target ≤ 10 s on 2 cores.`,
+      `${s.threads} ONNX Runtime thread(s) on ${s.cpu}, ${r.sampling.steps} steps with guidance (2 DiT passes per step)${r.sampling.firstFrameFirst ? ', twice for text-to-video (two passes)' : ''}, VAE decode included; target ≤ 10 s on 2 cores.`,
       '',
     );
   } else out.push('(not measured)', '');
@@ -209,4 +222,10 @@ function sizeLimitation(r: BuiltinRecipe): string {
     `is about ${((2 * small) / stride).toFixed(1)} latent pixels across (the VAE compresses ${stride}×); small stars, triangles and squares are the shapes ` +
     'the VAE, the model and the checker confuse most.'
   );
+}
+
+function onePassLine(e: EvalReport): string {
+  const p = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const a = e.t2v.all;
+  return `For comparison, text-to-video in one pass (the official TI2V sampling; \`npx wanjs eval --passes 1 --images 0\`): colour ${p(a.colour)}, shape ${p(a.shape)}, motion ${p(a.motion)}, all three ${p(a.all)} (${a.n} clips).`;
 }

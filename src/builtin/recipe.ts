@@ -63,10 +63,11 @@ export interface BuiltinRecipe {
     readonly threads: number;
   };
   /**
-   * A second text + DiT phase from the first one's weights, with the flow-matching loss
-   * weighted towards the latent positions objects cover (same prompt, i2v and σ settings).
+   * Text + DiT rounds after the first phase, each from the previous one's weights with a
+   * warm-restarted learning rate and a fresh EMA, the flow-matching loss weighted towards the
+   * latent positions objects cover (same prompt, i2v and σ settings).
    */
-  readonly jointFocus: PhaseRecipe & { readonly objectWeight: number };
+  readonly jointFocus: readonly (PhaseRecipe & { readonly objectWeight: number })[];
   /** Sampling defaults written to wanjs.json. */
   readonly sampling: {
     readonly steps: number;
@@ -74,6 +75,8 @@ export interface BuiltinRecipe {
     readonly guideScale: number;
     readonly sampler: 'unipc' | 'dpm++' | 'euler';
     readonly negativePrompt: string;
+    /** Text-to-video in two passes (GenerateRequest.firstFrameFirst). */
+    readonly firstFrameFirst: boolean;
   };
 }
 
@@ -118,17 +121,13 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     ema: 0.998,
     threads: 2,
   },
-  jointFocus: {
-    steps: 7000,
-    batch: 8,
-    lr: 3e-4,
-    minLr: 2e-5,
-    warmup: 100,
-    clip: 1,
-    weightDecay: 0.01,
-    objectWeight: 4,
-  },
-  sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '' },
+  jointFocus: [
+    { steps: 7000, batch: 8, lr: 3e-4, minLr: 2e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
+    // The first round's loss was still falling and held-out shape still rising when it ended.
+    { steps: 13000, batch: 8, lr: 2e-4, minLr: 1e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
+  ],
+  // Two passes: measured on the held-out eval (v5 weights), motion 33 → 46 %, shape 64 → 68 %.
+  sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '', firstFrameFirst: true },
 };
 
 /** The VAE config of a recipe, with zero mean / unit std normalisation (raw latents, for training). */
@@ -183,4 +182,11 @@ export function ditConfigJson(r: BuiltinRecipe): Record<string, unknown> {
 /** The DiT config of a recipe (Wan2.2 TI2V: per-token timesteps). */
 export function ditConfig(r: BuiltinRecipe): WanDitConfig {
   return ditConfigFromJson(ditConfigJson(r), undefined, '2.2');
+}
+
+/** Phase name and run folder of object-weighted round `k` (0-based); the first keeps its original names. */
+export function focusRound(k: number): { readonly name: string; readonly dir: string } {
+  return k === 0
+    ? { name: 'text+dit-objects', dir: 'joint-objects' }
+    : { name: `text+dit-objects-${k + 1}`, dir: `joint-objects-${k + 1}` };
 }

@@ -19,6 +19,8 @@ import { type TrainBuiltinReport, trainBuiltin } from './train-builtin.js';
 export const REPORT_FILES = {
   training: 'training.json',
   evaluation: 'eval.json',
+  /** Text-to-video with one pass, for comparison when the folder samples in two (see firstFrameFirst). */
+  evaluationOnePass: 'eval-one-pass.json',
   speed: 'speed.json',
   card: 'MODEL_CARD.md',
 } as const;
@@ -31,6 +33,8 @@ export interface RunBuiltinOptions {
   readonly cardPath?: string;
   /** Evaluate and benchmark after training (default true). */
   readonly evaluate?: boolean;
+  /** Skip training: evaluate, benchmark and document the folder as it is (its training.json is kept). */
+  readonly evaluateOnly?: boolean;
   readonly recipe?: BuiltinRecipe;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
@@ -76,6 +80,9 @@ export async function writeModelCard(
     recipe,
     training: await readJson<TrainBuiltinReport>(join(dir, REPORT_FILES.training)),
     evaluation: await readJson<EvalReport>(join(dir, REPORT_FILES.evaluation)),
+    evaluationOnePass: recipe.sampling.firstFrameFirst
+      ? await readJson<EvalReport>(join(dir, REPORT_FILES.evaluationOnePass))
+      : undefined,
     speed: await readJson<SpeedReport>(join(dir, REPORT_FILES.speed)),
     components: await folderComponentSizes(dir),
     vocabSize: builtinVocabulary().length,
@@ -89,16 +96,18 @@ export async function writeModelCard(
 export async function runBuiltinTraining(o: RunBuiltinOptions): Promise<void> {
   const recipe = o.recipe ?? BUILTIN_RECIPE;
   const log = o.log ?? (() => undefined);
-  const training = await trainBuiltin({
-    runtime: o.runtime,
-    workDir: o.workDir,
-    outDir: o.outDir,
-    recipe,
-    signal: o.signal,
-    log,
-  });
-  await writeFile(join(o.outDir, REPORT_FILES.training), `${JSON.stringify(training, null, 2)}\n`);
-  if (o.evaluate !== false) {
+  if (!o.evaluateOnly) {
+    const training = await trainBuiltin({
+      runtime: o.runtime,
+      workDir: o.workDir,
+      outDir: o.outDir,
+      recipe,
+      signal: o.signal,
+      log,
+    });
+    await writeFile(join(o.outDir, REPORT_FILES.training), `${JSON.stringify(training, null, 2)}\n`);
+  }
+  if (o.evaluate !== false || o.evaluateOnly) {
     log('evaluating on the held-out combinations');
     const pipe = await WanPipeline.open(o.outDir, { runtime: o.runtime, memory: 'resident', threads: 1 });
     try {
@@ -109,6 +118,11 @@ export async function runBuiltinTraining(o: RunBuiltinOptions): Promise<void> {
         },
       });
       await writeFile(join(o.outDir, REPORT_FILES.evaluation), `${JSON.stringify(evaluation, null, 2)}\n`);
+      if (recipe.sampling.firstFrameFirst) {
+        log('evaluating text-to-video in one pass, for comparison');
+        const one = await evaluateModel(pipe, { signal: o.signal, imageScenes: 0, firstFrameFirst: false });
+        await writeFile(join(o.outDir, REPORT_FILES.evaluationOnePass), `${JSON.stringify(one, null, 2)}\n`);
+      }
     } finally {
       await pipe.dispose();
     }

@@ -27,7 +27,15 @@ import { BUILTIN_FILES, writeBuiltinFolder } from './export.js';
 import { initJointParams, isTextParam } from './joint-init.js';
 import { JointFlowMatching, type LatentExample, latentObjectMask } from './joint-train.js';
 import { encodeLatentSet, latentAt, loadLatentSet, saveLatentSet } from './latents.js';
-import { BUILTIN_RECIPE, type BuiltinRecipe, ditConfig, type PhaseRecipe, rawVaeConfig, textConfig } from './recipe.js';
+import {
+  BUILTIN_RECIPE,
+  type BuiltinRecipe,
+  ditConfig,
+  focusRound,
+  type PhaseRecipe,
+  rawVaeConfig,
+  textConfig,
+} from './recipe.js';
 import { initProbeParams, PROBE_PREFIX, TextProbe } from './text-probe.js';
 import { builtinTokenizer } from './tokenizer.js';
 import { foldLatentNorm, type LatentNorm, latentStats } from './vae-fold.js';
@@ -316,29 +324,36 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   // 5. The same, with the loss weighted towards the objects (each clip's latent object mask made once)
   const [, , lt, lh, lw] = set.latents.shape;
   const masks: (Float32Array | undefined)[] = new Array(count);
-  const focus = jointModel(r.jointFocus.objectWeight);
-  const focusRes = await runPhase<LatentExample>('text+dit-objects', join(work, 'joint-objects'), {
-    model: focus,
-    params: jointRes.params,
-    data: {
-      length: count,
-      get: (i) => {
-        const scene = sceneAt(i);
-        masks[i] ??= latentObjectMask(scene, r.video, [lt, lh, lw]);
-        return { scene, latent: normalised[i], objectMask: masks[i] };
+  let last = jointRes;
+  const focusReports = [];
+  for (const [k, round] of r.jointFocus.entries()) {
+    const { name, dir } = focusRound(k);
+    const focus = jointModel(round.objectWeight);
+    last = await runPhase<LatentExample>(name, join(work, dir), {
+      model: focus,
+      params: last.params,
+      data: {
+        length: count,
+        get: (i) => {
+          const scene = sceneAt(i);
+          masks[i] ??= latentObjectMask(scene, r.video, [lt, lh, lw]);
+          return { scene, latent: normalised[i], objectMask: masks[i] };
+        },
       },
-    },
-    phase: r.jointFocus,
-    seed: r.seed + 5,
-    ema: r.joint.ema,
-    noDecay: JOINT_NO_DECAY,
-    signal: o.signal,
-    log,
-  });
-  await focus.dispose();
+      phase: round,
+      // Round 1 keeps the seed it always had, so its cached run stays valid.
+      seed: r.seed + 5 + 20 * k,
+      ema: r.joint.ema,
+      noDecay: JOINT_NO_DECAY,
+      signal: o.signal,
+      log,
+    });
+    await focus.dispose();
+    focusReports.push(last.report);
+  }
 
   // 6. The model folder
-  const weights = focusRes.ema ?? focusRes.params;
+  const weights = last.ema ?? last.params;
   const textW = new Map<string, HostTensor>();
   const ditW = new Map<string, HostTensor>();
   for (const [k, t] of weights) (isTextParam(k, text) ? textW : ditW).set(k, t);
@@ -349,8 +364,8 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     ['vae-images', 'vae-images'],
     ['vae-clips', 'vae-clips'],
     ['text-probe', 'text-probe'],
-    ['text+dit-objects', 'joint-objects'],
     ['text+dit', 'joint'],
+    ...r.jointFocus.map((_, k) => [focusRound(k).name, focusRound(k).dir]),
   ]) {
     const name = `loss-${dir}.png`;
     await copyFile(join(work, dir, 'loss.png'), join(o.outDir, name));
@@ -358,7 +373,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   }
   log(`wrote ${o.outDir} (${Object.values(BUILTIN_FILES).join(', ')})`);
   return {
-    phases: [images.report, clips.report, probed.report, jointRes.report, focusRes.report],
+    phases: [images.report, clips.report, probed.report, jointRes.report, ...focusReports],
     encodeSeconds,
     latentNorm: norm,
     curves,

@@ -29,3 +29,10 @@ export function numFlag(name: string, v: string | undefined, fallback: number): 
 export function str(v: string | boolean | (string | boolean)[] | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
+
+/** `--passes 1|2` (TI2V text-to-video in one or two passes) as GenerateRequest.firstFrameFirst. */
+export function passesFlag(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === '1' || v === '2') return v === '2';
+  throw new InputError(`--passes: expected 1 or 2, got '${v}'`);
+}

@@ -26,6 +26,8 @@ export interface SamplingDefaults {
   readonly vaeStride: readonly [number, number, number];
   readonly sampler: 'unipc' | 'dpm++' | 'euler';
   readonly negativePrompt: string;
+  /** TI2V text-to-video in two passes (see GenerateRequest.firstFrameFirst); official models: unset. */
+  readonly firstFrameFirst?: boolean;
 }
 
 const COMMON = { sampler: 'unipc' as const, negativePrompt: DEFAULT_NEGATIVE_PROMPT, vaeStride: [4, 8, 8] as const };

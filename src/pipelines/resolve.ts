@@ -16,6 +16,7 @@ export interface RunSettings {
   readonly seed: number;
   readonly sampler: SamplerName;
   readonly boundary?: number;
+  readonly firstFrameFirst: boolean;
 }
 
 const SAMPLERS: readonly SamplerName[] = ['unipc', 'dpm++', 'euler'];
@@ -55,6 +56,9 @@ export function resolveSettings(req: GenerateRequest, d: SamplingDefaults, multi
   const boundary = req.boundary ?? d.boundary;
   if (boundary !== undefined && !(boundary >= 0 && boundary <= 1))
     throw new InputError(`boundary must be in [0, 1], got ${boundary}`);
+  const firstFrameFirst = req.firstFrameFirst ?? d.firstFrameFirst ?? false;
+  if (typeof firstFrameFirst !== 'boolean')
+    throw new InputError(`firstFrameFirst must be true or false, got ${JSON.stringify(firstFrameFirst)}`);
   return {
     prompt: req.prompt,
     negativePrompt: req.negativePrompt ?? d.negativePrompt,
@@ -67,5 +71,6 @@ export function resolveSettings(req: GenerateRequest, d: SamplingDefaults, multi
     seed,
     sampler,
     boundary: d.boundary === undefined ? undefined : boundary,
+    firstFrameFirst,
   };
 }

@@ -23,6 +23,12 @@ export interface GenerateRequest {
   readonly sampler?: SamplerName;
   /** A14B expert switch (fraction of 1000 timesteps). */
   readonly boundary?: number;
+  /**
+   * TI2V text-to-video in two passes: sample the clip, keep its first latent frame, and sample
+   * again from the same noise as image-to-video from that frame (twice the denoising work).
+   * Default: the model folder's setting, else false (the official single pass).
+   */
+  readonly firstFrameFirst?: boolean;
 }
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel. */
@@ -69,6 +75,8 @@ export interface ResolvedSettings {
   readonly seed: number;
   readonly sampler: SamplerName;
   readonly boundary?: number;
+  /** Whether text-to-video ran in two passes (see GenerateRequest.firstFrameFirst). */
+  readonly firstFrameFirst: boolean;
   readonly noise: string;
 }
 

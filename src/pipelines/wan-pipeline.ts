@@ -234,38 +234,52 @@ export class WanPipeline {
       s.seed,
       shape.reduce((a, b) => a * b, 1),
     );
-    if (firstFrame) {
-      const frame = latH * latW;
-      for (let ch = 0; ch < c.outDim; ch++)
-        initial.set(firstFrame.subarray(ch * frame, (ch + 1) * frame), ch * latT * frame);
-    }
 
     // 4. Denoising, one expert resident at a time
-    const scheduler = createScheduler(s.sampler, { steps: s.steps, shift: s.shift });
-    emit('denoising', 0, s.steps);
-    const latent = await denoise({
-      shape,
-      initial,
-      scheduler,
-      expert: (which) => this.#expert(which, signal),
-      boundary: s.boundary,
-      guideScale: s.guideScale,
-      cond: { context, clipFea },
-      uncond: { context: contextNull, clipFea },
-      y,
-      yChannels: y ? 4 + c.outDim : undefined,
-      firstFrame,
-      perToken: c.version === '2.2' ? { patch: c.patchSize } : undefined,
-      int8: this.#opts.precision === 'int8',
-      signal,
-      onStep: (st) =>
-        emit(
-          'denoising',
-          st.index + 1,
-          st.total,
-          `t=${st.timestep}${this.components.experts ? ` expert=${st.expert}` : ''}`,
-        ),
-    });
+    const twoPass = s.firstFrameFirst && this.task === 'ti2v' && !firstFrame;
+    const passes = twoPass ? 2 : 1;
+    const run = async (pass: number, anchor: Float32Array | undefined): Promise<Float32Array> => {
+      const scheduler = createScheduler(s.sampler, { steps: s.steps, shift: s.shift });
+      const start = initial.slice();
+      if (anchor) {
+        const frame = latH * latW;
+        for (let ch = 0; ch < c.outDim; ch++)
+          start.set(anchor.subarray(ch * frame, (ch + 1) * frame), ch * latT * frame);
+      }
+      return denoise({
+        shape,
+        initial: start,
+        scheduler,
+        expert: (which) => this.#expert(which, signal),
+        boundary: s.boundary,
+        guideScale: s.guideScale,
+        cond: { context, clipFea },
+        uncond: { context: contextNull, clipFea },
+        y,
+        yChannels: y ? 4 + c.outDim : undefined,
+        firstFrame: anchor,
+        perToken: c.version === '2.2' ? { patch: c.patchSize } : undefined,
+        int8: this.#opts.precision === 'int8',
+        signal,
+        onStep: (st) =>
+          emit(
+            'denoising',
+            pass * st.total + st.index + 1,
+            passes * st.total,
+            `t=${st.timestep}${this.components.experts ? ` expert=${st.expert}` : ''}${passes > 1 ? ` pass=${pass + 1}/${passes}` : ''}`,
+          ),
+      });
+    };
+    emit('denoising', 0, passes * s.steps);
+    let latent = await run(0, firstFrame);
+    if (twoPass) {
+      // The first pass's first latent frame becomes the image of an image-to-video pass from the same noise.
+      const frame = latH * latW;
+      const anchor = new Float32Array(c.outDim * frame);
+      for (let ch = 0; ch < c.outDim; ch++)
+        anchor.set(latent.subarray(ch * latT * frame, ch * latT * frame + frame), ch * frame);
+      latent = await run(1, anchor);
+    }
     await this.#release('dit-high');
     await this.#release('dit-low');
 
@@ -303,6 +317,7 @@ export class WanPipeline {
       seed: s.seed,
       sampler: s.sampler,
       boundary: s.boundary,
+      firstFrameFirst: twoPass,
       noise: 'philox4x32-10 + box-muller, float32',
     };
     return { video: video.data, shape: [3, s.frames, height, width], fps: this.defaults.fps, settings, timings };

@@ -115,6 +115,7 @@ describe('wanjs generate (tiny official-layout model)', () => {
       [['--size', 'big'], /--size: expected W\*H/],
       [['--guidance', '1,2,3'], /--guidance/],
       [['--device', 'tpu'], /unknown device 'tpu'/],
+      [['--passes', '3'], /--passes: expected 1 or 2, got '3'/],
     ];
     for (const [flags, re] of cases) {
       const errs: string[] = [];

@@ -12,11 +12,13 @@ const root = mkdtempSync(join(tmpdir(), 'wanjs-pipeline-'));
 const runtime = new OrtNodeRuntime();
 let t2v = '';
 let i2v = '';
+let ti2v = '';
 
 describe('WanPipeline', () => {
   before(async () => {
     t2v = (await writeTinyModelFolder(join(root, 't2v'), { kind: 't2v-2.1', layout: 'official', seed: 5 })).root;
     i2v = (await writeTinyModelFolder(join(root, 'i2v'), { kind: 'i2v-a14b', layout: 'official', seed: 6 })).root;
+    ti2v = (await writeTinyModelFolder(join(root, 'ti2v'), { kind: 'ti2v-2.2', layout: 'official', seed: 7 })).root;
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -74,6 +76,35 @@ describe('WanPipeline', () => {
     await pipe.dispose();
   });
 
+  it("TI2V two-pass text-to-video keeps the first pass's first frame and resamples the rest from it", async () => {
+    const pipe = await WanPipeline.open(ti2v, { runtime, memory: 'resident' });
+    try {
+      const req = { prompt: 'a red circle moving right', seed: 4, frames: 9, width: 32, height: 32, steps: 3 };
+      const one = await pipe.generate(req);
+      const totals = new Set<number>();
+      const two = await pipe.generate(
+        { ...req, firstFrameFirst: true },
+        { onProgress: (e) => e.phase === 'denoising' && e.total && totals.add(e.total) },
+      );
+      assert.equal(one.settings.firstFrameFirst, false);
+      assert.equal(two.settings.firstFrameFirst, true);
+      assert.deepEqual([...totals], [6], 'progress counts both passes');
+      // The causal VAE decodes frame 0 from latent frame 0 alone, and the second pass holds that latent fixed.
+      const frame = 32 * 32;
+      const plane = (v: Float32Array, ch: number, f: number) =>
+        v.subarray((ch * 9 + f) * frame, (ch * 9 + f + 1) * frame);
+      for (let ch = 0; ch < 3; ch++) assert.deepEqual(plane(two.video, ch, 0), plane(one.video, ch, 0));
+      assert.notDeepEqual(plane(two.video, 0, 8), plane(one.video, 0, 8), 'the later frames are sampled again');
+      // Not a TI2V model: the option does nothing.
+      const t = await WanPipeline.open(t2v, { runtime });
+      const r = await t.generate({ prompt: 'x', ...small, firstFrameFirst: true });
+      assert.equal(r.settings.firstFrameFirst, false);
+      await t.dispose();
+    } finally {
+      await pipe.dispose();
+    }
+  });
+
   it('checks the task: image-to-video needs an image, text-to-video refuses one', async () => {
     const pi = await WanPipeline.open(i2v, { runtime });
     await assert.rejects(
@@ -102,5 +133,7 @@ describe('WanPipeline', () => {
     await assert.rejects(pipe.generate({ prompt: 'x', ...small, steps: 0 }), /steps must be a positive integer/);
     await assert.rejects(pipe.generate({ prompt: '  ', ...small }), /prompt must be a non-empty string/);
     await assert.rejects(pipe.generate({ prompt: 'x', ...small, shift: 0 }), /shift must be a positive number/);
+    const notBool = { firstFrameFirst: 'yes' } as unknown as { firstFrameFirst: boolean };
+    await assert.rejects(pipe.generate({ prompt: 'x', ...small, ...notBool }), /firstFrameFirst must be true or false/);
   });
 });

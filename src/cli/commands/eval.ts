@@ -8,7 +8,7 @@ import { builtinModelDir } from '../../builtin/paths.js';
 import { checkTargets } from '../../builtin/targets.js';
 import { wordUse, wordUseTable } from '../../builtin/word-use.js';
 import { WanPipeline } from '../../pipelines/wan-pipeline.js';
-import { intFlag, numFlag, parse, str } from '../args.js';
+import { intFlag, numFlag, parse, passesFlag, str } from '../args.js';
 import { parseDevice } from '../device.js';
 import type { CliIo, Command } from '../io.js';
 
@@ -18,7 +18,7 @@ export const EVAL_USAGE = `wanjs eval [--model DIR] [options]
   --seeds N          seeds per scene and language (default 2)
   --images N         image-to-video scenes per triple (default 1; 0 skips)
   --lang en|zh|both  prompt languages (default both)
-  --steps N  --guidance X   sampling overrides (default: the model's)
+  --steps N  --guidance X  --passes 1|2   sampling overrides (default: the model's)
   --device cpu|cuda|webgpu  --threads N   (default 1 thread: the same figures on every run)
   --out FILE         also write the full report (every clip's verdict) as JSON
   --check            exit 1 when a target is missed
@@ -38,6 +38,7 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
       lang: { type: 'string' },
       steps: { type: 'string' },
       guidance: { type: 'string' },
+      passes: { type: 'string' },
       device: { type: 'string' },
       threads: { type: 'string' },
       out: { type: 'string' },
@@ -88,6 +89,7 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
       languages: lang === 'both' ? ['en', 'zh'] : [lang],
       steps: values.steps === undefined ? undefined : intFlag('steps', str(values.steps), 1),
       guideScale: values.guidance === undefined ? undefined : numFlag('guidance', str(values.guidance), 0),
+      firstFrameFirst: passesFlag(str(values.passes)),
       signal: io.signal,
       onCase: values.json
         ? undefined

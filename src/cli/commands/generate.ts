@@ -3,7 +3,7 @@ import { InputError } from '../../engine/errors.js';
 import { latentVideoToFrames, writeVideo } from '../../media/index.js';
 import type { GenerateRequest, ProgressEvent, SamplerName } from '../../pipelines/types.js';
 import { WanPipeline } from '../../pipelines/wan-pipeline.js';
-import { intFlag, numFlag, parse, str } from '../args.js';
+import { intFlag, numFlag, parse, passesFlag, str } from '../args.js';
 import { parseDevice } from '../device.js';
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../progress.js';
@@ -15,6 +15,8 @@ export const GENERATE_USAGE = `wanjs generate "PROMPT" [-o out.mp4] [options]
   --size W*H             output size (I2V: target area; the image's aspect ratio is kept)
   --frames N             4n+1 frames
   --steps N  --shift X  --guidance X|LOW,HIGH  --seed N  --sampler unipc|dpm++|euler  --boundary X
+  --passes 1|2           TI2V text-to-video: 2 = sample, keep the first frame, sample again from it
+                         (default: the model folder's choice; 2 for the built-in model, else 1)
   --format mp4|webm|gif|png   (default from the file extension)
   --device cpu|cuda|webgpu  --threads N  --memory sequential|resident
   --int8                 DiT linears in int8 (CPU speed-up, lossy; default float32 = official numerics)
@@ -53,6 +55,7 @@ export function generateCommand(deps: GenerateCommandDeps = {}) {
       seed: { type: 'string' },
       sampler: { type: 'string' },
       boundary: { type: 'string' },
+      passes: { type: 'string' },
       format: { type: 'string' },
       device: { type: 'string' },
       threads: { type: 'string' },
@@ -88,6 +91,7 @@ export function generateCommand(deps: GenerateCommandDeps = {}) {
       seed: values.seed === undefined ? undefined : intFlag('seed', str(values.seed), 0, 0),
       sampler: sampler as SamplerName | undefined,
       boundary: values.boundary === undefined ? undefined : numFlag('boundary', str(values.boundary), 0),
+      firstFrameFirst: passesFlag(str(values.passes)),
     };
     const output = str(values.output) ?? 'out.mp4';
     const json = values.json === true;
