@@ -2,7 +2,7 @@
 // model (default: the built-in one), grades them with the analytic checker and
 // prints the accuracy tables (English, Chinese, image-to-video) and the targets.
 import { writeFile } from 'node:fs/promises';
-import { evaluateModel } from '../../builtin/eval.js';
+import { EVAL_DEFAULTS, evaluateModel } from '../../builtin/eval.js';
 import { evalTables } from '../../builtin/eval-table.js';
 import { builtinModelDir } from '../../builtin/paths.js';
 import { checkTargets } from '../../builtin/targets.js';
@@ -14,9 +14,9 @@ import type { CliIo, Command } from '../io.js';
 
 export const EVAL_USAGE = `wanjs eval [--model DIR] [options]
   --model DIR        model folder (default: the built-in model)
-  --count N          held-out scenes per (colour, shape, motion) triple (default 2)
-  --seeds N          seeds per scene and language (default 2)
-  --images N         image-to-video scenes per triple (default 1; 0 skips)
+  --count N          held-out scenes per (colour, shape, motion) triple (default ${EVAL_DEFAULTS.scenes})
+  --seeds N          seeds per scene and language (default ${EVAL_DEFAULTS.seeds})
+  --images N         image-to-video scenes per triple (default ${EVAL_DEFAULTS.imageScenes}; 0 skips)
   --lang en|zh|both  prompt languages (default both)
   --steps N  --guidance X  --passes 1|2   sampling overrides (default: the model's)
   --device cpu|cuda|webgpu  --threads N   (default 1 thread: the same figures on every run)
@@ -83,9 +83,9 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
   });
   try {
     const report = await evaluateModel(pipe, {
-      scenes: intFlag('count', str(values.count), 2),
-      seeds: intFlag('seeds', str(values.seeds), 2),
-      imageScenes: intFlag('images', str(values.images), 1, 0),
+      scenes: intFlag('count', str(values.count), EVAL_DEFAULTS.scenes),
+      seeds: intFlag('seeds', str(values.seeds), EVAL_DEFAULTS.seeds),
+      imageScenes: intFlag('images', str(values.images), EVAL_DEFAULTS.imageScenes, 0),
       languages: lang === 'both' ? ['en', 'zh'] : [lang],
       steps: values.steps === undefined ? undefined : intFlag('steps', str(values.steps), 1),
       guideScale: values.guidance === undefined ? undefined : numFlag('guidance', str(values.guidance), 0),
