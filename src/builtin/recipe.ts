@@ -126,7 +126,7 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     // The first round's loss was still falling and held-out shape still rising when it ended.
     { steps: 13000, batch: 8, lr: 2e-4, minLr: 1e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
   ],
-  // Two passes: measured on the held-out eval (v5 weights), motion 33 → 46 %, shape 64 → 68 %.
+  // Two passes: held-out eval (192 clips) motion 67.2 → 73.4 %, shape 50.0 → 54.2 % over one pass.
   sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '', firstFrameFirst: true },
 };
 
