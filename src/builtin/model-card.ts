@@ -195,7 +195,7 @@ export function renderModelCard(m: ModelCardInput): string {
     '',
     '* It knows only the shapes world. Other words fall back to byte pieces it never saw in training and are ignored at best.',
     `* Prompts longer than ${r.dit.textLen - 1} tokens do not fit the DiT's text length.`,
-    '* Two-object prompts are harder than one-object prompts (objects can merge or swap properties).',
+    '* Two-object prompts are harder than one-object prompts (objects can merge or swap properties), and a one-object prompt sometimes comes out as two objects of its colour.',
     sizeLimitation(r),
     '',
     '## Reproduce',
