@@ -181,7 +181,7 @@ export class DitFlowMatching implements TrainableModel<DitExample> {
     });
     const weights = this.#opts.base ? new Map([...this.#opts.base, ...params]) : params;
     const lora = this.#opts.lora;
-    const key = `${shapeKey(shape)}|${lora ? `lora:${lora.rank}:${lora.alpha ?? lora.rank}:${lora.modules.join(',')}` : ''}`;
+    const key = `${shapeKey(this.config, shape)}|${lora ? `lora:${lora.rank}:${lora.alpha ?? lora.rank}:${lora.modules.join(',')}` : ''}`;
     return this.#runner.run(key, (g) => buildDitLossGraph(g, c, shape, lora), inputs, weights, trainable, signal);
   }
 

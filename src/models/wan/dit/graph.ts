@@ -56,8 +56,9 @@ export function tokenGrid(c: WanDitConfig, grid: readonly [number, number, numbe
   return [Math.floor(grid[0] / pt), Math.floor(grid[1] / ph), Math.floor(grid[2] / pw)];
 }
 
-export function shapeKey(s: DitShape): string {
-  return JSON.stringify(s);
+export function shapeKey(c: WanDitConfig, s: DitShape): string {
+  // The config is part of the key: DiTs of different sizes may share one Program.
+  return JSON.stringify([c, s]);
 }
 
 /** Builds the graph. Inputs: x{b}, t_freq, t_index, context, clip_fea; outputs: out{b} (+ taps). */

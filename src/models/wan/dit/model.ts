@@ -163,7 +163,7 @@ export class WanDiT {
       int8: opts.int8 ?? false,
     };
     const res = await this.#program.run(
-      shapeKey(shape),
+      shapeKey(c, shape),
       (g) => buildDitGraph(g, c, shape),
       inputs,
       shape.int8 ? this.#withInt8Weights() : this.#weights,

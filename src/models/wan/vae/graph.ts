@@ -35,7 +35,8 @@ export interface ChunkShape {
 
 export function chunkKey(kind: 'enc' | 'dec', c: WanVaeConfig, s: ChunkShape): string {
   const lay = s.layout.kind === 'plain' ? 'plain' : `nchwc${s.layout.block}`;
-  return `vae${c.version}-${kind}-${lay}-${s.first ? 'first' : 'next'}-${s.frames}x${s.height}x${s.width}`;
+  // The widths are part of the key: VAEs of different sizes may share one Program.
+  return `vae${c.version}-d${c.dim}-${c.decDim}-z${c.zDim}-${kind}-${lay}-${s.first ? 'first' : 'next'}-${s.frames}x${s.height}x${s.width}`;
 }
 
 /**
