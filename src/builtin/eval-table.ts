@@ -18,7 +18,7 @@ export function evalTables(r: EvalReport): string {
   if (r.t2v.zh) lines.push(row('Chinese', r.t2v.zh));
   lines.push(row('**both**', r.t2v.all));
   const out = [
-    `Text-to-video on the ${r.perTriple.length} held-out (colour, shape, motion) triples, ${r.settings.scenes} scene(s) per triple × ${r.settings.seeds} seed(s) per language:`,
+    `Text-to-video on the ${r.perTriple.length} ${r.settings.split === 'validation' ? 'validation (training, fresh scenes)' : 'held-out'} (colour, shape, motion) triples, ${r.settings.scenes} scene(s) per triple × ${r.settings.seeds} seed(s) per language:`,
     '',
     ...lines,
     '',
@@ -29,7 +29,7 @@ export function evalTables(r: EvalReport): string {
   );
   if (r.i2v) {
     out.push(
-      "Image-to-video (the held-out scene's rendered first frame given, English prompt):",
+      `Image-to-video (the ${r.settings.split === 'validation' ? 'validation' : 'held-out'} scene's rendered first frame given, English prompt):`,
       '',
       '| clips | colour kept | shape kept | moves as prompted | all three | first-frame centroid shift |',
       '|---:|---:|---:|---:|---:|---:|',
@@ -38,7 +38,7 @@ export function evalTables(r: EvalReport): string {
     );
   }
   out.push(
-    'Per held-out triple (text-to-video, both languages):',
+    `Per ${r.settings.split === 'validation' ? 'validation' : 'held-out'} triple (text-to-video, both languages):`,
     '',
     '| colour | shape | motion | clips | colour ok | shape ok | motion ok |',
     '|---|---|---|---:|---:|---:|---:|',

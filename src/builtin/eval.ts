@@ -4,13 +4,15 @@
 // and graded by the world's analytic checker (colour, shape, motion), with
 // temporal flicker and diversity across seeds. Image-to-video: the scene's
 // rendered first frame is given, and the object must keep its colour and shape
-// and move as prompted.
+// and move as prompted. The validation split does the same on training triples
+// (fresh scenes), so settings and checkpoints can be chosen without looking at
+// the held-out figures.
 import { throwIfAborted } from '../engine/errors.js';
 import type { GenerateRequest } from '../pipelines/types.js';
 import type { WanPipeline } from '../pipelines/wan-pipeline.js';
 import type { Clip } from '../world/clip.js';
 import { frameToRgb } from '../world/clip.js';
-import { HELDOUT_TRIPLES, type Triple } from '../world/heldout.js';
+import { HELDOUT_TRIPLES, isHeldout, type Triple } from '../world/heldout.js';
 import { diversity, temporalFlicker } from '../world/metrics.js';
 import { LANGS, type Lang, promptFor } from '../world/prompt.js';
 import { firstFrame } from '../world/render.js';
@@ -18,6 +20,7 @@ import { createRng } from '../world/rng.js';
 import { sampleScene } from '../world/sample-scene.js';
 import type { Scene } from '../world/scene.js';
 import { scoreClip } from '../world/score.js';
+import { COLOURS } from '../world/vocab.js';
 
 /**
  * Default sample sizes. 4 scenes × 2 seeds is 96 clips per language: at ~65 % accuracy one
@@ -26,7 +29,25 @@ import { scoreClip } from '../world/score.js';
  */
 export const EVAL_DEFAULTS = { scenes: 4, seeds: 2, imageScenes: 2 } as const;
 
+/** Which combinations an evaluation generates. */
+export type EvalSplit = 'heldout' | 'validation';
+
+/**
+ * Training triples for choosing settings: each held-out triple with the next colour that makes
+ * a training triple, so the shapes and motions are those of the held-out list.
+ */
+export const VALIDATION_TRIPLES: readonly Triple[] = HELDOUT_TRIPLES.map((t) => {
+  const at = COLOURS.indexOf(t.colour);
+  for (let k = 1; k < COLOURS.length; k++) {
+    const v = { ...t, colour: COLOURS[(at + k) % COLOURS.length] };
+    if (!isHeldout(v)) return v;
+  }
+  throw new Error(`no training colour for ${t.shape} ${t.motion}`);
+});
+
 export interface EvalOptions {
+  /** Held-out triples (default) or validation (training) triples. */
+  readonly split?: EvalSplit;
   /** Scenes per held-out triple (default 4). */
   readonly scenes?: number;
   /** Generation seeds per scene and language (default 2). */
@@ -78,6 +99,7 @@ export interface Accuracy {
 export interface EvalReport {
   readonly model: string;
   readonly settings: {
+    readonly split: EvalSplit;
     readonly scenes: number;
     readonly seeds: number;
     readonly steps?: number;
@@ -85,7 +107,7 @@ export interface EvalReport {
     readonly firstFrameFirst?: boolean;
   };
   readonly t2v: Readonly<Record<Lang, Accuracy>> & { readonly all: Accuracy };
-  /** Per held-out triple, both languages. */
+  /** Per triple of the split, both languages. */
   readonly perTriple: readonly { readonly triple: Triple; readonly accuracy: Accuracy }[];
   /** Mean over (scene, language) groups of the seeds' diversity. */
   readonly diversity: { readonly firstFrame: number; readonly centroid: number };
@@ -101,6 +123,19 @@ export function heldoutScene(triple: Triple, k: number): Scene {
   for (let attempt = 0; ; attempt++) {
     const scene = sampleScene(createRng('wanjs-builtin-eval').fork(key).fork(`${k}:${attempt}`), {
       split: 'heldout',
+      objects: 1,
+    });
+    const o = scene.objects[0];
+    if (o.colour === triple.colour && o.shape === triple.shape && o.motion === triple.motion) return scene;
+  }
+}
+
+/** Validation scene k of a (training) triple: single-object scenes from the training split. */
+export function validationScene(triple: Triple, k: number): Scene {
+  const key = `${triple.colour}-${triple.shape}-${triple.motion}`;
+  for (let attempt = 0; ; attempt++) {
+    const scene = sampleScene(createRng('wanjs-builtin-validation').fork(key).fork(`${k}:${attempt}`), {
+      split: 'train',
       objects: 1,
     });
     const o = scene.objects[0];
@@ -156,7 +191,10 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
   const seeds = o.seeds ?? EVAL_DEFAULTS.seeds;
   const langs = o.languages ?? LANGS;
   const imageScenes = o.imageScenes ?? EVAL_DEFAULTS.imageScenes;
-  const total = HELDOUT_TRIPLES.length * (scenes * langs.length * seeds + imageScenes);
+  const split = o.split ?? 'heldout';
+  const triples = split === 'heldout' ? HELDOUT_TRIPLES : VALIDATION_TRIPLES;
+  const sceneOf = split === 'heldout' ? heldoutScene : validationScene;
+  const total = triples.length * (scenes * langs.length * seeds + imageScenes);
   const cases: EvalCase[] = [];
   const groups: Clip[][] = [];
   let genSeconds = 0;
@@ -175,9 +213,9 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
     cases.push(c);
     o.onCase?.(c, cases.length, total);
   };
-  for (const triple of HELDOUT_TRIPLES) {
+  for (const triple of triples) {
     for (let k = 0; k < scenes; k++) {
-      const scene = heldoutScene(triple, k);
+      const scene = sceneOf(triple, k);
       for (const lang of langs) {
         const prompt = promptFor(scene, lang);
         const clips: Clip[] = [];
@@ -190,7 +228,7 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
       }
     }
     for (let k = 0; k < imageScenes; k++) {
-      const scene = heldoutScene(triple, scenes + k);
+      const scene = sceneOf(triple, scenes + k);
       const frame = firstFrame(scene);
       const [, , height, width] = frame.shape;
       const prompt = promptFor(scene, 'en');
@@ -223,9 +261,9 @@ export async function evaluateModel(pipe: WanPipeline, o: EvalOptions = {}): Pro
   >;
   return {
     model: pipe.name,
-    settings: { scenes, seeds, steps: o.steps, guideScale: o.guideScale, firstFrameFirst: o.firstFrameFirst },
+    settings: { split, scenes, seeds, steps: o.steps, guideScale: o.guideScale, firstFrameFirst: o.firstFrameFirst },
     t2v: { ...byLang, all: accuracy(t2v) },
-    perTriple: HELDOUT_TRIPLES.map((triple) => ({
+    perTriple: triples.map((triple) => ({
       triple,
       accuracy: accuracy(t2v.filter((c) => c.triple === triple)),
     })),

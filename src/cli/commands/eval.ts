@@ -14,7 +14,9 @@ import type { CliIo, Command } from '../io.js';
 
 export const EVAL_USAGE = `wanjs eval [--model DIR] [options]
   --model DIR        model folder (default: the built-in model)
-  --count N          held-out scenes per (colour, shape, motion) triple (default ${EVAL_DEFAULTS.scenes})
+  --split S          heldout (default): the held-out triples; validation: training triples with
+                     the same shapes and motions, fresh scenes (for choosing settings)
+  --count N          scenes per (colour, shape, motion) triple (default ${EVAL_DEFAULTS.scenes})
   --seeds N          seeds per scene and language (default ${EVAL_DEFAULTS.seeds})
   --images N         image-to-video scenes per triple (default ${EVAL_DEFAULTS.imageScenes}; 0 skips)
   --lang en|zh|both  prompt languages (default both)
@@ -32,6 +34,7 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
     argv,
     {
       model: { type: 'string' },
+      split: { type: 'string' },
       count: { type: 'string' },
       seeds: { type: 'string' },
       images: { type: 'string' },
@@ -63,6 +66,11 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
     io.err(`wanjs eval: --lang must be en, zh or both, got '${lang}'`);
     return 2;
   }
+  const split = str(values.split) ?? 'heldout';
+  if (split !== 'heldout' && split !== 'validation') {
+    io.err(`wanjs eval: --split must be heldout or validation, got '${split}'`);
+    return 2;
+  }
   const dir = str(values.model) ?? builtinModelDir();
   if (values['word-use']) {
     const rows = await wordUse({
@@ -83,6 +91,7 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
   });
   try {
     const report = await evaluateModel(pipe, {
+      split,
       scenes: intFlag('count', str(values.count), EVAL_DEFAULTS.scenes),
       seeds: intFlag('seeds', str(values.seeds), EVAL_DEFAULTS.seeds),
       imageScenes: intFlag('images', str(values.images), EVAL_DEFAULTS.imageScenes, 0),
@@ -102,7 +111,7 @@ export const evalCommand: Command = async (argv: readonly string[], io: CliIo): 
     if (out) await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
     if (values.json) io.out(JSON.stringify(report));
     else {
-      io.out(`# ${report.model}: held-out evaluation\n`);
+      io.out(`# ${report.model}: ${split === 'heldout' ? 'held-out' : 'validation'} evaluation\n`);
       io.out(evalTables(report));
       io.out(`\n${report.secondsPerClip.toFixed(2)} s per clip (model resident)`);
     }
