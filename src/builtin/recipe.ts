@@ -31,6 +31,17 @@ export interface BuiltinRecipe {
     /** Short clips (frame count 1 + 4k): teaches the temporal compression. */
     readonly clips: PhaseRecipe & { readonly frames: number; readonly crop: number };
   };
+  /**
+   * Once the DiT's training latents are made: the VAE widened to base width `dim` (the encoder
+   * exactly, so the latents do not change; the decoder by channel duplication with `noise`),
+   * then the decoder trained on with the encoder frozen, single frames then clips as above.
+   */
+  readonly vaeWide: {
+    readonly dim: number;
+    readonly noise: number;
+    readonly images: PhaseRecipe & { readonly perStep: number; readonly crop: number };
+    readonly clips: PhaseRecipe & { readonly frames: number; readonly crop: number };
+  };
   readonly text: {
     readonly dim: number;
     readonly ffn: number;
@@ -102,6 +113,23 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     },
     clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
   },
+  // The base-width-8 decoder was the first cap on shape: its own round trip kept 75 % of held-out shapes.
+  vaeWide: {
+    dim: 16,
+    noise: 0.01,
+    images: {
+      perStep: 16,
+      crop: 32,
+      steps: 3000,
+      batch: 1,
+      lr: 1e-3,
+      minLr: 1e-4,
+      warmup: 30,
+      clip: 1,
+      weightDecay: 0,
+    },
+    clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
+  },
   text: { dim: 64, ffn: 128, heads: 4, layers: 2, buckets: 32 },
   textProbe: { steps: 4000, batch: 32, lr: 2e-3, minLr: 1e-4, warmup: 50, clip: 1, weightDecay: 0 },
   dit: { dim: 192, ffn: 768, heads: 6, layers: 6, textLen: 64, freqDim: 256 },
@@ -137,6 +165,11 @@ export function rawVaeConfig(r: BuiltinRecipe): WanVaeConfig {
     { dim: r.vae.dim, z_dim: z, latents_mean: new Array(z).fill(0), latents_std: new Array(z).fill(1) },
     '2.1',
   );
+}
+
+/** The shipped VAE's config (after widening), raw normalisation like `rawVaeConfig`. */
+export function wideVaeConfig(r: BuiltinRecipe): WanVaeConfig {
+  return { ...rawVaeConfig(r), dim: r.vaeWide.dim, decDim: r.vaeWide.dim };
 }
 
 /** The UMT5 config of a recipe for a tokenizer of `vocab` pieces (as the loader infers it from shapes). */

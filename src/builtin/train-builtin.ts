@@ -1,9 +1,11 @@
 // `npm run train:builtin`: trains the built-in model from scratch with our own
-// trainer, in four resumable phases, and writes the model folder.
+// trainer, in resumable phases, and writes the model folder.
 //   1. VAE on single frames (the first-chunk path; cheap: learns the spatial code)
 //   2. VAE on short clips (learns the 4× temporal compression)
-//   3. encode the training clips to latents once; fold the latent statistics into the VAE
-//   4. text encoder + TI2V DiT jointly (flow matching, both languages, guidance dropout, i2v)
+//   3. encode the training clips to latents once; then widen the VAE (same latents) and train
+//      its decoder on with the encoder frozen; fold the latent statistics into the VAE
+//   4. text encoder + TI2V DiT jointly (flow matching, both languages, guidance dropout, i2v),
+//      then object-weighted rounds
 // Each phase checkpoints as it goes and leaves `final.safetensors` when done, so an
 // interrupted run picks up where it stopped and repeats the same bits.
 
@@ -35,12 +37,14 @@ import {
   type PhaseRecipe,
   rawVaeConfig,
   textConfig,
+  wideVaeConfig,
 } from './recipe.js';
 import { initProbeParams, PROBE_PREFIX, TextProbe } from './text-probe.js';
 import { builtinTokenizer } from './tokenizer.js';
 import { foldLatentNorm, type LatentNorm, latentStats } from './vae-fold.js';
 import { initVaeParams } from './vae-init.js';
 import { type VaeExample, VaeTrainer } from './vae-train.js';
+import { widenVaeDecoder, widenVaeEncoder } from './vae-widen.js';
 
 export interface TrainBuiltinOptions {
   readonly runtime: Runtime;
@@ -107,6 +111,7 @@ async function runPhase<T>(
     seed: number;
     ema?: number;
     noDecay?: readonly string[];
+    freeze?: readonly string[];
     signal?: AbortSignal;
     log?: (line: string) => void;
   },
@@ -136,6 +141,7 @@ async function runPhase<T>(
     optimizer: { lr: p.lr, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: p.weightDecay, noDecay: o.noDecay },
     schedule: { warmupSteps: p.warmup, decay: 'cosine', minLr: p.minLr },
     clipGradNorm: p.clip,
+    freeze: o.freeze,
     ema: o.ema ? { decay: o.ema } : undefined,
     seed: o.seed,
     checkpoint: { dir: join(dir, 'checkpoints'), every: Math.max(20, Math.round(p.steps / 20)), keep: 2 },
@@ -269,6 +275,45 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     return HostTensor.f32(set.latents.shape.slice(1), out);
   });
 
+  // 3b. The VAE widened (same latents: the encoder is widened exactly) and its decoder trained on
+  const wideConfig = wideVaeConfig(r);
+  const wideShapes = WanVae.declaredParams(wideConfig);
+  const widened = new Map([
+    ...widenVaeEncoder(clips.params, wideShapes),
+    ...widenVaeDecoder(clips.params, wideShapes, r.vaeWide.noise, r.seed + 6),
+  ]);
+  const frozenEncoder = ['encoder.**', 'conv1.**'];
+  const wideImages = new VaeTrainer(wideConfig, { ...vaeOpts, images: true, crop: r.vaeWide.images.crop });
+  const wideImg = await runPhase<VaeExample>('vae-wide-images', join(work, 'vae-wide-images'), {
+    model: wideImages,
+    params: widened,
+    data: {
+      length: r.vaeWide.images.steps * r.vaeWide.images.batch,
+      get: (i) => ({ clip: imageStack(`${r.seed}:vae-wide-images`, i, r) }),
+    },
+    phase: r.vaeWide.images,
+    seed: r.seed + 7,
+    freeze: frozenEncoder,
+    signal: o.signal,
+    log,
+  });
+  await wideImages.dispose();
+  const wideClips = new VaeTrainer(wideConfig, { ...vaeOpts, crop: r.vaeWide.clips.crop });
+  const wide = await runPhase<VaeExample>('vae-wide-clips', join(work, 'vae-wide-clips'), {
+    model: wideClips,
+    params: wideImg.params,
+    data: {
+      length: r.vaeWide.clips.steps * r.vaeWide.clips.batch,
+      get: (i) => ({ clip: clipWindow(`${r.seed}:vae-wide-clips`, i, r, r.vaeWide.clips.frames) }),
+    },
+    phase: r.vaeWide.clips,
+    seed: r.seed + 8,
+    freeze: frozenEncoder,
+    signal: o.signal,
+    log,
+  });
+  await wideClips.dispose();
+
   // 4. Text encoder pre-training (attribute probe), then text encoder + DiT
   const tokenizer = builtinTokenizer();
   const text = textConfig(r, tokenizer.vocabSize);
@@ -357,12 +402,14 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   const textW = new Map<string, HostTensor>();
   const ditW = new Map<string, HostTensor>();
   for (const [k, t] of weights) (isTextParam(k, text) ? textW : ditW).set(k, t);
-  const vaeW = foldLatentNorm(clips.params, norm, { mean: WAN21_VAE.latentsMean, std: WAN21_VAE.latentsStd });
+  const vaeW = foldLatentNorm(wide.params, norm, { mean: WAN21_VAE.latentsMean, std: WAN21_VAE.latentsStd });
   await writeBuiltinFolder(o.outDir, r, { dit: ditW, vae: vaeW, text: textW });
   const curves: Record<string, string> = {};
   for (const [phase, dir] of [
     ['vae-images', 'vae-images'],
     ['vae-clips', 'vae-clips'],
+    ['vae-wide-images', 'vae-wide-images'],
+    ['vae-wide-clips', 'vae-wide-clips'],
     ['text-probe', 'text-probe'],
     ['text+dit', 'joint'],
     ...r.jointFocus.map((_, k) => [focusRound(k).name, focusRound(k).dir]),
@@ -373,7 +420,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   }
   log(`wrote ${o.outDir} (${Object.values(BUILTIN_FILES).join(', ')})`);
   return {
-    phases: [images.report, clips.report, probed.report, jointRes.report, ...focusReports],
+    phases: [images.report, clips.report, wideImg.report, wide.report, probed.report, jointRes.report, ...focusReports],
     encodeSeconds,
     latentNorm: norm,
     curves,
