@@ -153,6 +153,9 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     { steps: 7000, batch: 8, lr: 3e-4, minLr: 2e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
     // The first round's loss was still falling and held-out shape still rising when it ended.
     { steps: 13000, batch: 8, lr: 2e-4, minLr: 1e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
+    // The second round's loss was still falling too; chosen over stopping at round 2 on the validation
+    // split (192 clips: shape 71.4 → 77.1 %, motion 87.5 → 88.0 %), not on the held-out figures.
+    { steps: 6000, batch: 8, lr: 1.5e-4, minLr: 1e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
   ],
   // Two passes: held-out eval (192 clips) motion 67.2 → 73.4 %, shape 50.0 → 54.2 % over one pass.
   sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '', firstFrameFirst: true },
