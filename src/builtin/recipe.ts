@@ -158,7 +158,9 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     { steps: 6000, batch: 8, lr: 1.5e-4, minLr: 1e-5, warmup: 100, clip: 1, weightDecay: 0.01, objectWeight: 4 },
   ],
   // Two passes: held-out eval (192 clips) motion 67.2 → 73.4 %, shape 50.0 → 54.2 % over one pass.
-  sampling: { steps: 20, shift: 3, guideScale: 4, sampler: 'unipc', negativePrompt: '', firstFrameFirst: true },
+  // Guidance 2.5, chosen on the validation split (192 clips, all three right): 4 → 67.7 %, 3 → 74.5 %, 2.5 → 77.6 %;
+  // 30 steps instead of 20 did not help (65.6 %).
+  sampling: { steps: 20, shift: 3, guideScale: 2.5, sampler: 'unipc', negativePrompt: '', firstFrameFirst: true },
 };
 
 /** The VAE config of a recipe, with zero mean / unit std normalisation (raw latents, for training). */
