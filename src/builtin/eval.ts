@@ -119,25 +119,19 @@ export interface EvalReport {
 
 /** Held-out scene k of a triple: single-object scenes from the held-out split, first that shows it. */
 export function heldoutScene(triple: Triple, k: number): Scene {
-  const key = `${triple.colour}-${triple.shape}-${triple.motion}`;
-  for (let attempt = 0; ; attempt++) {
-    const scene = sampleScene(createRng('wanjs-builtin-eval').fork(key).fork(`${k}:${attempt}`), {
-      split: 'heldout',
-      objects: 1,
-    });
-    const o = scene.objects[0];
-    if (o.colour === triple.colour && o.shape === triple.shape && o.motion === triple.motion) return scene;
-  }
+  return firstSceneOf('wanjs-builtin-eval', 'heldout', triple, k);
 }
 
 /** Validation scene k of a (training) triple: single-object scenes from the training split. */
 export function validationScene(triple: Triple, k: number): Scene {
+  return firstSceneOf('wanjs-builtin-validation', 'train', triple, k);
+}
+
+/** The first single-object scene of `split`, drawn from the stream `stream`/triple/k, that shows the triple. */
+function firstSceneOf(stream: string, split: 'heldout' | 'train', triple: Triple, k: number): Scene {
   const key = `${triple.colour}-${triple.shape}-${triple.motion}`;
   for (let attempt = 0; ; attempt++) {
-    const scene = sampleScene(createRng('wanjs-builtin-validation').fork(key).fork(`${k}:${attempt}`), {
-      split: 'train',
-      objects: 1,
-    });
+    const scene = sampleScene(createRng(stream).fork(key).fork(`${k}:${attempt}`), { split, objects: 1 });
     const o = scene.objects[0];
     if (o.colour === triple.colour && o.shape === triple.shape && o.motion === triple.motion) return scene;
   }

@@ -91,6 +91,32 @@ export interface BuiltinRecipe {
   };
 }
 
+/** The VAE's single-frame stage (the widened decoder's repeats it for longer). */
+const VAE_IMAGES = {
+  perStep: 16,
+  crop: 32,
+  steps: 1500,
+  batch: 1,
+  lr: 1e-3,
+  minLr: 1e-4,
+  warmup: 30,
+  clip: 1,
+  weightDecay: 0,
+} as const;
+
+/** The VAE's clip stage (the widened decoder's is the same). */
+const VAE_CLIPS = {
+  frames: 9,
+  crop: 32,
+  steps: 600,
+  batch: 1,
+  lr: 5e-4,
+  minLr: 5e-5,
+  warmup: 20,
+  clip: 1,
+  weightDecay: 0,
+} as const;
+
 export const BUILTIN_RECIPE: BuiltinRecipe = {
   name: 'wanjs-shapes-tiny',
   seed: 2026,
@@ -100,35 +126,15 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     zDim: 16,
     objectWeight: 4,
     klWeight: 1e-4,
-    images: {
-      perStep: 16,
-      crop: 32,
-      steps: 1500,
-      batch: 1,
-      lr: 1e-3,
-      minLr: 1e-4,
-      warmup: 30,
-      clip: 1,
-      weightDecay: 0,
-    },
-    clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
+    images: VAE_IMAGES,
+    clips: VAE_CLIPS,
   },
   // The base-width-8 decoder was the first cap on shape: its own round trip kept 75 % of held-out shapes.
   vaeWide: {
     dim: 16,
     noise: 0.01,
-    images: {
-      perStep: 16,
-      crop: 32,
-      steps: 3000,
-      batch: 1,
-      lr: 1e-3,
-      minLr: 1e-4,
-      warmup: 30,
-      clip: 1,
-      weightDecay: 0,
-    },
-    clips: { frames: 9, crop: 32, steps: 600, batch: 1, lr: 5e-4, minLr: 5e-5, warmup: 20, clip: 1, weightDecay: 0 },
+    images: { ...VAE_IMAGES, steps: 3000 },
+    clips: VAE_CLIPS,
   },
   text: { dim: 64, ffn: 128, heads: 4, layers: 2, buckets: 32 },
   textProbe: { steps: 4000, batch: 32, lr: 2e-3, minLr: 1e-4, warmup: 50, clip: 1, weightDecay: 0 },

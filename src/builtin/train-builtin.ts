@@ -16,7 +16,7 @@ import { HostTensor } from '../engine/host-tensor.js';
 import { Program } from '../engine/program.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import { readSafetensors, writeSafetensors } from '../engine/weights/safetensors.js';
-import { WAN21_VAE } from '../models/wan/vae/config.js';
+import { WAN21_VAE, type WanVaeConfig } from '../models/wan/vae/config.js';
 import { WanVae } from '../models/wan/vae/model.js';
 import { Umt5PromptTokenizer } from '../tokenizers/umt5-prompt-tokenizer.js';
 import { readLossLog } from '../training/loss-log.js';
@@ -43,7 +43,7 @@ import { initProbeParams, PROBE_PREFIX, TextProbe } from './text-probe.js';
 import { builtinTokenizer } from './tokenizer.js';
 import { foldLatentNorm, type LatentNorm, latentStats } from './vae-fold.js';
 import { initVaeParams } from './vae-init.js';
-import { type VaeExample, VaeTrainer } from './vae-train.js';
+import { type VaeExample, VaeTrainer, type VaeTrainOptions } from './vae-train.js';
 import { widenVaeDecoder, widenVaeEncoder } from './vae-widen.js';
 
 export interface TrainBuiltinOptions {
@@ -178,9 +178,8 @@ function clipWindow(seed: string, i: number, r: BuiltinRecipe, frames: number): 
   return { shape: [3, frames, height, width], data };
 }
 
-/** `perStep` frames of different clips (each at one of 5 instants), stacked as [3, n, H, W]. */
-function imageStack(seed: string, i: number, r: BuiltinRecipe): Clip {
-  const n = r.vae.images.perStep;
+/** `n` frames of different clips (each at one of 5 instants), stacked as [3, n, H, W]. */
+function imageStack(seed: string, i: number, r: BuiltinRecipe, n: number): Clip {
   const { width, height } = r.video;
   const plane = width * height;
   const data = new Float32Array(3 * n * plane);
@@ -194,6 +193,61 @@ function imageStack(seed: string, i: number, r: BuiltinRecipe): Clip {
   return { shape: [3, n, height, width], data };
 }
 
+/**
+ * A VAE's two stages: single frames (phase `<name>-images`, the first-chunk path), then short clips
+ * (`<name>-clips`), each in its own folder of `work`, with data and seeds named after the phase.
+ */
+async function trainVaeStages(
+  name: string,
+  o: {
+    work: string;
+    recipe: BuiltinRecipe;
+    config: WanVaeConfig;
+    params: Map<string, HostTensor>;
+    images: BuiltinRecipe['vae']['images'];
+    clips: BuiltinRecipe['vae']['clips'];
+    trainer: Omit<VaeTrainOptions, 'images' | 'crop'>;
+    /** Seed of the images stage; the clips stage uses the next one. */
+    seed: number;
+    freeze?: readonly string[];
+    signal?: AbortSignal;
+    log: (line: string) => void;
+  },
+): Promise<PhaseResult & { readonly reports: PhaseReport[] }> {
+  const r = o.recipe;
+  const imagesModel = new VaeTrainer(o.config, { ...o.trainer, images: true, crop: o.images.crop });
+  const images = await runPhase<VaeExample>(`${name}-images`, join(o.work, `${name}-images`), {
+    model: imagesModel,
+    params: o.params,
+    data: {
+      length: o.images.steps * o.images.batch,
+      get: (i) => ({ clip: imageStack(`${r.seed}:${name}-images`, i, r, o.images.perStep) }),
+    },
+    phase: o.images,
+    seed: o.seed,
+    freeze: o.freeze,
+    signal: o.signal,
+    log: o.log,
+  });
+  await imagesModel.dispose();
+  const clipsModel = new VaeTrainer(o.config, { ...o.trainer, crop: o.clips.crop });
+  const clips = await runPhase<VaeExample>(`${name}-clips`, join(o.work, `${name}-clips`), {
+    model: clipsModel,
+    params: images.params,
+    data: {
+      length: o.clips.steps * o.clips.batch,
+      get: (i) => ({ clip: clipWindow(`${r.seed}:${name}-clips`, i, r, o.clips.frames) }),
+    },
+    phase: o.clips,
+    seed: o.seed + 1,
+    freeze: o.freeze,
+    signal: o.signal,
+    log: o.log,
+  });
+  await clipsModel.dispose();
+  return { ...clips, reports: [images.report, clips.report] };
+}
+
 /** Trains every phase (resuming where a previous run stopped) and writes the model folder. */
 export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltinReport> {
   const r = o.recipe ?? BUILTIN_RECIPE;
@@ -203,37 +257,19 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   await mkdir(work, { recursive: true });
   const vaeOpts = { runtime: o.runtime, klWeight: r.vae.klWeight, objectWeight: r.vae.objectWeight, sample: false };
 
-  // 1. VAE on single frames
-  const vaeImages = new VaeTrainer(vaeConfig, { ...vaeOpts, images: true, crop: r.vae.images.crop });
-  const images = await runPhase<VaeExample>('vae-images', join(work, 'vae-images'), {
-    model: vaeImages,
+  // 1–2. VAE on single frames, then on short clips
+  const clips = await trainVaeStages('vae', {
+    work,
+    recipe: r,
+    config: vaeConfig,
     params: initVaeParams(WanVae.declaredParams(vaeConfig), r.seed),
-    data: {
-      length: r.vae.images.steps * r.vae.images.batch,
-      get: (i) => ({ clip: imageStack(`${r.seed}:vae-images`, i, r) }),
-    },
-    phase: r.vae.images,
+    images: r.vae.images,
+    clips: r.vae.clips,
+    trainer: vaeOpts,
     seed: r.seed + 1,
     signal: o.signal,
     log,
   });
-  await vaeImages.dispose();
-
-  // 2. VAE on short clips
-  const vaeClips = new VaeTrainer(vaeConfig, { ...vaeOpts, crop: r.vae.clips.crop });
-  const clips = await runPhase<VaeExample>('vae-clips', join(work, 'vae-clips'), {
-    model: vaeClips,
-    params: images.params,
-    data: {
-      length: r.vae.clips.steps * r.vae.clips.batch,
-      get: (i) => ({ clip: clipWindow(`${r.seed}:vae-clips`, i, r, r.vae.clips.frames) }),
-    },
-    phase: r.vae.clips,
-    seed: r.seed + 2,
-    signal: o.signal,
-    log,
-  });
-  await vaeClips.dispose();
 
   // 3. Latents of the DiT's training clips, and their statistics
   const cachePath = join(work, 'latents.safetensors');
@@ -282,37 +318,19 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
     ...widenVaeEncoder(clips.params, wideShapes),
     ...widenVaeDecoder(clips.params, wideShapes, r.vaeWide.noise, r.seed + 6),
   ]);
-  const frozenEncoder = ['encoder.**', 'conv1.**'];
-  const wideImages = new VaeTrainer(wideConfig, { ...vaeOpts, images: true, crop: r.vaeWide.images.crop });
-  const wideImg = await runPhase<VaeExample>('vae-wide-images', join(work, 'vae-wide-images'), {
-    model: wideImages,
+  const wide = await trainVaeStages('vae-wide', {
+    work,
+    recipe: r,
+    config: wideConfig,
     params: widened,
-    data: {
-      length: r.vaeWide.images.steps * r.vaeWide.images.batch,
-      get: (i) => ({ clip: imageStack(`${r.seed}:vae-wide-images`, i, r) }),
-    },
-    phase: r.vaeWide.images,
+    images: r.vaeWide.images,
+    clips: r.vaeWide.clips,
+    trainer: vaeOpts,
     seed: r.seed + 7,
-    freeze: frozenEncoder,
+    freeze: ['encoder.**', 'conv1.**'],
     signal: o.signal,
     log,
   });
-  await wideImages.dispose();
-  const wideClips = new VaeTrainer(wideConfig, { ...vaeOpts, crop: r.vaeWide.clips.crop });
-  const wide = await runPhase<VaeExample>('vae-wide-clips', join(work, 'vae-wide-clips'), {
-    model: wideClips,
-    params: wideImg.params,
-    data: {
-      length: r.vaeWide.clips.steps * r.vaeWide.clips.batch,
-      get: (i) => ({ clip: clipWindow(`${r.seed}:vae-wide-clips`, i, r, r.vaeWide.clips.frames) }),
-    },
-    phase: r.vaeWide.clips,
-    seed: r.seed + 8,
-    freeze: frozenEncoder,
-    signal: o.signal,
-    log,
-  });
-  await wideClips.dispose();
 
   // 4. Text encoder pre-training (attribute probe), then text encoder + DiT
   const tokenizer = builtinTokenizer();
@@ -420,7 +438,7 @@ export async function trainBuiltin(o: TrainBuiltinOptions): Promise<TrainBuiltin
   }
   log(`wrote ${o.outDir} (${Object.values(BUILTIN_FILES).join(', ')})`);
   return {
-    phases: [images.report, clips.report, wideImg.report, wide.report, probed.report, jointRes.report, ...focusReports],
+    phases: [...clips.reports, ...wide.reports, probed.report, jointRes.report, ...focusReports],
     encodeSeconds,
     latentNorm: norm,
     curves,

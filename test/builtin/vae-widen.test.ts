@@ -13,6 +13,7 @@ import { OrtNodeRuntime } from '../../src/engine/runtime/ort-node.js';
 import { vaeConfigFromJson } from '../../src/models/wan/vae/config.js';
 import { WanVae } from '../../src/models/wan/vae/model.js';
 import { createRng, renderClip, sampleScene } from '../../src/world/index.js';
+import { maxAbs, maxDiff } from './helpers.js';
 
 const rt = new OrtNodeRuntime();
 const z = 16;
@@ -31,19 +32,6 @@ function narrowWeights(): Map<string, HostTensor> {
     params.set(k, HostTensor.f32(t.shape, d));
   }
   return params;
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
 }
 
 const scene = sampleScene(createRng('vae-widen-clip'), { objects: 1 });

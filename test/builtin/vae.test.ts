@@ -27,6 +27,7 @@ import { vaeConfigFromJson, WAN21_VAE } from '../../src/models/wan/vae/config.js
 import { WanVae } from '../../src/models/wan/vae/model.js';
 import { TrainRng } from '../../src/training/rng.js';
 import { createRng, renderClip, sampleScene } from '../../src/world/index.js';
+import { maxAbs, maxDiff } from './helpers.js';
 
 const rt = new OrtNodeRuntime();
 const z = 16;
@@ -39,19 +40,6 @@ const [F, H, W] = [9, 16, 16];
 function clip(seed: string): HostTensor<'float32'> {
   const c = renderClip(sampleScene(createRng(seed), { objects: 1 }), { frames: F, width: W, height: H });
   return HostTensor.f32([3, F, H, W], c.data);
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
 }
 
 async function runGraph(
