@@ -18,7 +18,7 @@ export function evalTables(r: EvalReport): string {
   if (r.t2v.zh) lines.push(row('Chinese', r.t2v.zh));
   lines.push(row('**both**', r.t2v.all));
   const out = [
-    `Text-to-video on the ${r.perTriple.length} ${r.settings.split === 'validation' ? 'validation (training, fresh scenes)' : 'held-out'} (colour, shape, motion) triples, ${r.settings.scenes} scene(s) per triple × ${r.settings.seeds} seed(s) per language:`,
+    `Text-to-video on the ${r.perTriple.length} ${r.settings.split === 'validation' ? 'validation (training, fresh scenes)' : 'held-out'} (colour, shape, motion) triples, ${r.settings.scenes} scene(s) per triple × ${r.settings.seeds} seed(s) per language (each scene prompted with the same template in both languages):`,
     '',
     ...lines,
     '',
