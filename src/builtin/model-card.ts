@@ -233,8 +233,9 @@ function sizeLimitation(r: BuiltinRecipe): string {
   return (
     `* Objects have equal-area radii of ${small.toFixed(1)}–${large.toFixed(1)} px at ${r.video.width}×${r.video.height}, so a small object ` +
     `is about ${((2 * small) / stride).toFixed(1)} latent pixels across (the VAE compresses ${stride}×). Shape is where the model is weakest, ` +
-    'on trained and held-out combinations alike (`npx wanjs eval --split validation`): any shape can come out as another ' +
-    '(squares as triangles or circles, circles as stars or triangles). Of the motions, grow and shrink are the weakest (the object drifts as it changes size).'
+    'small objects most, and a few held-out combinations are far below the rest (see the per-triple table; ' +
+    '`npx wanjs eval --split validation` scores trained combinations for comparison). Of the motions, grow is the ' +
+    'weakest (a growing object can drift instead).'
   );
 }
 
