@@ -35,8 +35,10 @@ export interface ChunkShape {
 
 export function chunkKey(kind: 'enc' | 'dec', c: WanVaeConfig, s: ChunkShape): string {
   const lay = s.layout.kind === 'plain' ? 'plain' : `nchwc${s.layout.block}`;
-  // The widths are part of the key: VAEs of different sizes may share one Program.
-  return `vae${c.version}-d${c.dim}-${c.decDim}-z${c.zDim}-${kind}-${lay}-${s.first ? 'first' : 'next'}-${s.frames}x${s.height}x${s.width}`;
+  // Every architecture field is in the key: VAEs of different sizes may share one Program. The
+  // latent statistics are applied outside the graph, so VAEs differing only in those share graphs.
+  const arch = `d${c.dim}-${c.decDim}-z${c.zDim}-m${c.dimMult.join('.')}-r${c.numResBlocks}-t${c.temporalDownsample.map(Number).join('')}`;
+  return `vae${c.version}-${arch}-${kind}-${lay}-${s.first ? 'first' : 'next'}-${s.frames}x${s.height}x${s.width}`;
 }
 
 /**
