@@ -5,6 +5,7 @@
 //   npx tsx tools/vae-roundtrip.ts [--model assets/builtin-model] [--by triple|background|colour|size] [--scenes 16]
 import { parseArgs } from 'node:util';
 import { heldoutScene } from '../src/builtin/eval.js';
+import { BUILTIN_RECIPE } from '../src/builtin/recipe.js';
 import { HostTensor } from '../src/engine/host-tensor.js';
 import { Program } from '../src/engine/program.js';
 import { OrtNodeRuntime } from '../src/engine/runtime/ort-node.js';
@@ -39,7 +40,7 @@ try {
   for (const t of HELDOUT_TRIPLES) {
     for (let k = 0; k < scenes; k++) {
       const scene = heldoutScene(t, k);
-      const clip = renderClip(scene, { frames: 17, width: 64, height: 64 });
+      const clip = renderClip(scene, BUILTIN_RECIPE.video);
       const decoded = await vae.decode(await vae.encode(HostTensor.f32(clip.shape, clip.data)));
       const truth = scoreClip(clip, scene).objects[0];
       const trip = scoreClip({ shape: clip.shape, data: decoded.data as Float32Array }, scene).objects[0];
@@ -52,18 +53,17 @@ try {
       tally.set(key, g);
     }
   }
+  type Tally = { n: number; truth: number; shape: number; motion: number };
   const pct = (a: number, n: number) => `${((100 * a) / n).toFixed(1)} %`.padStart(7);
+  const row = (key: string, g: Tally) =>
+    `${key.padEnd(26)} ${String(g.n).padStart(5)}  ${pct(g.truth, g.n)}  ${pct(g.shape, g.n)}  ${pct(g.motion, g.n)}`;
   console.log(`${by.padEnd(26)} clips  shape (rendered)  shape (round trip)  motion (round trip)`);
-  const total = { n: 0, truth: 0, shape: 0, motion: 0 };
+  const total: Tally = { n: 0, truth: 0, shape: 0, motion: 0 };
   for (const [key, g] of [...tally].sort(([a], [b]) => a.localeCompare(b))) {
-    console.log(
-      `${key.padEnd(26)} ${String(g.n).padStart(5)}  ${pct(g.truth, g.n)}  ${pct(g.shape, g.n)}  ${pct(g.motion, g.n)}`,
-    );
+    console.log(row(key, g));
     for (const f of ['n', 'truth', 'shape', 'motion'] as const) total[f] += g[f];
   }
-  console.log(
-    `${'all'.padEnd(26)} ${String(total.n).padStart(5)}  ${pct(total.truth, total.n)}  ${pct(total.shape, total.n)}  ${pct(total.motion, total.n)}`,
-  );
+  console.log(row('all', total));
 } finally {
   await program.dispose();
 }
