@@ -83,22 +83,30 @@ export function decodeClipGraph(g: Graph, c: WanVaeConfig, z: Tensor): Tensor {
 
 /**
  * T independent images through the first-chunk path of encoder and decoder, in one
- * graph: x [1, 3, T, H, W] → moments [1, 2z, T, h, w]. The first chunk skips the
- * resamplers' time convolutions, so frames only meet through the causal convs'
- * history taps; while those are zero (see `zeroHistoryGrads`) the frames are
- * independent and T images cost one graph run.
+ * graph: x [1, 3, T, H, W] → moments [1, 2z, T, h, w]. Each image is its own first
+ * chunk (no caches in, none passed on), so the images stay independent whatever the
+ * causal convs' history taps hold: once clips have trained those taps, a stack of
+ * frames through one chunk would let each image see the ones before it.
  */
 export function encodeImagesGraph(g: Graph, c: WanVaeConfig, x: Tensor): Tensor {
   const root = new Scope(g);
-  const enc = encoder21(root.at('encoder'), plainBlocks(new ChainedIo(g, undefined)), x, c);
-  return causalConv3d(root.at('conv1'), undefined, enc, 2 * c.zDim, 2 * c.zDim, [1, 1, 1]);
+  const moments: Tensor[] = [];
+  for (let i = 0; i < x.shape[2]; i++) {
+    const enc = encoder21(root.at('encoder'), plainBlocks(new ChainedIo(g, undefined)), slice(x, 2, i, i + 1), c);
+    moments.push(causalConv3d(root.at('conv1'), undefined, enc, 2 * c.zDim, 2 * c.zDim, [1, 1, 1]));
+  }
+  return moments.length === 1 ? moments[0] : concat(moments, 2);
 }
 
 /** The decoder's first-chunk path over T independent latent frames z [1, z, T, h, w] → [1, 3, T, H, W]. */
 export function decodeImagesGraph(g: Graph, c: WanVaeConfig, z: Tensor): Tensor {
   const root = new Scope(g);
   const x = causalConv3d(root.at('conv2'), undefined, z, c.zDim, c.zDim, [1, 1, 1]);
-  return decoder21(root.at('decoder'), plainBlocks(new ChainedIo(g, undefined)), x, c);
+  const frames: Tensor[] = [];
+  for (let i = 0; i < z.shape[2]; i++) {
+    frames.push(decoder21(root.at('decoder'), plainBlocks(new ChainedIo(g, undefined)), slice(x, 2, i, i + 1), c));
+  }
+  return frames.length === 1 ? frames[0] : concat(frames, 2);
 }
 
 /** Splits moments into mu and a log-variance clamped as upstream's DiagonalGaussian does ([-30, 20]). */

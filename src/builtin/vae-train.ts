@@ -45,9 +45,9 @@ export interface VaeTrainOptions {
   /** Decode the reparameterised sample (default true); false decodes the mean. */
   readonly sample?: boolean;
   /**
-   * Treat each example's frames as independent images through the first-chunk path
-   * (one graph run for all of them); the temporal history taps get no gradient, so
-   * they stay as initialised (zero: see vae-init.ts).
+   * Treat each example's frames as independent images, each through the first-chunk
+   * path (one graph run for all of them); the temporal history taps see only the
+   * first chunk's zero padding, so they get no gradient.
    */
   readonly images?: boolean;
 }
@@ -178,21 +178,6 @@ export function objectCrop(clip: Clip, f0: number, f1: number, size: number, rng
   return [clamp(cy + jitter() - size / 2, h - size), clamp(cx + jitter() - size / 2, w - size)];
 }
 
-/**
- * Zeroes, in place, the gradient of every temporal tap but the newest of each
- * kernel-3 time convolution ([O, I, 3, kh, kw] weights): image training must not
- * let frames of the batch see each other.
- */
-export function zeroHistoryGrads(grads: ReadonlyMap<string, HostTensor>): void {
-  for (const [name, t] of grads) {
-    const s = t.shape;
-    if (!name.endsWith('.weight') || s.length !== 5 || s[2] < 2) continue;
-    const tap = s[3] * s[4];
-    const d = t.data as Float32Array;
-    for (let oi = 0; oi < s[0] * s[1]; oi++) d.fill(0, oi * s[2] * tap, (oi * s[2] + s[2] - 1) * tap);
-  }
-}
-
 export class VaeTrainer implements TrainableModel<VaeExample> {
   readonly config: WanVaeConfig;
   readonly #opts: VaeTrainOptions;
@@ -246,7 +231,6 @@ export class VaeTrainer implements TrainableModel<VaeExample> {
         ctx.signal,
       );
       loss += r.loss;
-      if (images) zeroHistoryGrads(r.grads);
       accumulateGrads(acc, r.grads, ctx.trainable);
     }
     scaleGrads(acc, 1 / batch.length);
