@@ -2,20 +2,29 @@
 // How much of the held-out evaluation a model's VAE alone can pass: each held-out scene is rendered,
 // encoded and decoded, and the checker scores the round trip, grouped by triple, background, colour
 // on background, or size. The DiT cannot beat these figures, so they separate VAE from DiT errors.
-//   npx tsx tools/vae-roundtrip.ts [--model assets/builtin-model] [--by triple|background|colour|size] [--scenes 16]
+// `--split validation` does the same on the validation triples (training triples), so that a VAE
+// can be chosen without looking at the held-out ones.
+// `--params` scores a training phase's weights instead (e.g. runs/builtin/vae-wide-clips/final.safetensors:
+// raw latents, the recipe's architecture at the widths the file holds) before any model folder exists.
+//   npx tsx tools/vae-roundtrip.ts [--model assets/builtin-model | --params FILE] [--split heldout|validation]
+//                                  [--by triple|background|colour|size] [--scenes 16]
 import { parseArgs } from 'node:util';
-import { heldoutScene } from '../src/builtin/eval.js';
-import { BUILTIN_RECIPE } from '../src/builtin/recipe.js';
+import { heldoutScene, VALIDATION_TRIPLES, validationScene } from '../src/builtin/eval.js';
+import { BUILTIN_RECIPE, rawVaeConfig } from '../src/builtin/recipe.js';
 import { HostTensor } from '../src/engine/host-tensor.js';
 import { Program } from '../src/engine/program.js';
 import { OrtNodeRuntime } from '../src/engine/runtime/ort-node.js';
+import { readSafetensors } from '../src/engine/weights/safetensors.js';
 import { findModelFolder } from '../src/models/wan/folder.js';
+import { WanVae } from '../src/models/wan/vae/model.js';
 import { loadVae } from '../src/pipelines/components.js';
 import { HELDOUT_TRIPLES, renderClip, type Scene, scoreClip } from '../src/world/index.js';
 
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'assets/builtin-model' },
+    params: { type: 'string' },
+    split: { type: 'string', default: 'heldout' },
     by: { type: 'string', default: 'triple' },
     scenes: { type: 'string', default: '16' },
   },
@@ -29,17 +38,38 @@ const groupOf: Record<string, (s: Scene) => string> = {
 const by = values.by as string;
 const group = groupOf[by];
 if (!group) throw new Error(`--by ${by}: expected one of ${Object.keys(groupOf).join(', ')}`);
+const split = values.split as string;
+if (split !== 'heldout' && split !== 'validation') throw new Error(`--split ${split}: expected heldout or validation`);
+const triples = split === 'heldout' ? HELDOUT_TRIPLES : VALIDATION_TRIPLES;
+const sceneOf = split === 'heldout' ? heldoutScene : validationScene;
 const scenes = Number(values.scenes);
 if (!Number.isInteger(scenes) || scenes < 1) throw new Error(`--scenes ${values.scenes}: expected a positive integer`);
 
-const folder = findModelFolder(values.model as string);
+/** A train-builtin phase file's VAE (`param.*` tensors), widths read off its first convolutions. */
+async function phaseVae(file: string, program: Program): Promise<WanVae> {
+  const { tensors } = await readSafetensors(file);
+  const params = new Map<string, HostTensor>();
+  for (const [k, t] of tensors) if (k.startsWith('param.')) params.set(k.slice(6), t);
+  const raw = rawVaeConfig(BUILTIN_RECIPE);
+  const enc = params.get('encoder.conv1.weight');
+  const dec = params.get('decoder.conv1.weight');
+  if (!enc || !dec) throw new Error(`${file}: expected param.encoder.conv1.weight and param.decoder.conv1.weight`);
+  const config = { ...raw, dim: enc.shape[0], decDim: dec.shape[0] / raw.dimMult[raw.dimMult.length - 1] };
+  return new WanVae(config, params, program);
+}
+
 const program = new Program(new OrtNodeRuntime(), { device: 'cpu', threads: 2, maxSessions: 8 });
 try {
-  const vae = await loadVae(folder.vae, folder.vae.version, program);
+  const vae = values.params
+    ? await phaseVae(values.params, program)
+    : await (async () => {
+        const folder = findModelFolder(values.model as string);
+        return loadVae(folder.vae, folder.vae.version, program);
+      })();
   const tally = new Map<string, { n: number; truth: number; shape: number; motion: number }>();
-  for (const t of HELDOUT_TRIPLES) {
+  for (const t of triples) {
     for (let k = 0; k < scenes; k++) {
-      const scene = heldoutScene(t, k);
+      const scene = sceneOf(t, k);
       const clip = renderClip(scene, BUILTIN_RECIPE.video);
       const decoded = await vae.decode(await vae.encode(HostTensor.f32(clip.shape, clip.data)));
       const truth = scoreClip(clip, scene).objects[0];

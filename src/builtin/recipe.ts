@@ -134,6 +134,9 @@ export const BUILTIN_RECIPE: BuiltinRecipe = {
     clips: VAE_CLIPS,
   },
   // The base-width-8 decoder was the first cap on shape: its own round trip kept 75 % of held-out shapes.
+  // The shipped model's vae-wide-images stage ran before image batches were made independent: its frames
+  // saw each other through the history taps the clip stage had trained (first loss 0.87, not ~0.1).
+  // A retrain now runs that stage as intended, so it does not repeat the shipped VAE bit for bit.
   vaeWide: {
     dim: 16,
     noise: 0.01,
