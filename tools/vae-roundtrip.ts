@@ -10,11 +10,11 @@
 //                                  [--by triple|background|colour|size] [--scenes 16]
 import { parseArgs } from 'node:util';
 import { heldoutScene, VALIDATION_TRIPLES, validationScene } from '../src/builtin/eval.js';
+import { readPhaseFile } from '../src/builtin/phase-file.js';
 import { BUILTIN_RECIPE, rawVaeConfig } from '../src/builtin/recipe.js';
 import { HostTensor } from '../src/engine/host-tensor.js';
 import { Program } from '../src/engine/program.js';
 import { OrtNodeRuntime } from '../src/engine/runtime/ort-node.js';
-import { readSafetensors } from '../src/engine/weights/safetensors.js';
 import { findModelFolder } from '../src/models/wan/folder.js';
 import { WanVae } from '../src/models/wan/vae/model.js';
 import { loadVae } from '../src/pipelines/components.js';
@@ -45,11 +45,9 @@ const sceneOf = split === 'heldout' ? heldoutScene : validationScene;
 const scenes = Number(values.scenes);
 if (!Number.isInteger(scenes) || scenes < 1) throw new Error(`--scenes ${values.scenes}: expected a positive integer`);
 
-/** A train-builtin phase file's VAE (`param.*` tensors), widths read off its first convolutions. */
+/** A train-builtin phase file's VAE, widths read off its first convolutions. */
 async function phaseVae(file: string, program: Program): Promise<WanVae> {
-  const { tensors } = await readSafetensors(file);
-  const params = new Map<string, HostTensor>();
-  for (const [k, t] of tensors) if (k.startsWith('param.')) params.set(k.slice(6), t);
+  const { params } = await readPhaseFile(file);
   const raw = rawVaeConfig(BUILTIN_RECIPE);
   const enc = params.get('encoder.conv1.weight');
   const dec = params.get('decoder.conv1.weight');
@@ -58,15 +56,17 @@ async function phaseVae(file: string, program: Program): Promise<WanVae> {
   return new WanVae(config, params, program);
 }
 
+async function folderVae(model: string, program: Program): Promise<WanVae> {
+  const folder = findModelFolder(model);
+  return loadVae(folder.vae, folder.vae.version, program);
+}
+
+type Tally = { n: number; truth: number; shape: number; motion: number };
+
 const program = new Program(new OrtNodeRuntime(), { device: 'cpu', threads: 2, maxSessions: 8 });
 try {
-  const vae = values.params
-    ? await phaseVae(values.params, program)
-    : await (async () => {
-        const folder = findModelFolder(values.model as string);
-        return loadVae(folder.vae, folder.vae.version, program);
-      })();
-  const tally = new Map<string, { n: number; truth: number; shape: number; motion: number }>();
+  const vae = values.params ? await phaseVae(values.params, program) : await folderVae(values.model as string, program);
+  const tally = new Map<string, Tally>();
   for (const t of triples) {
     for (let k = 0; k < scenes; k++) {
       const scene = sceneOf(t, k);
@@ -83,7 +83,6 @@ try {
       tally.set(key, g);
     }
   }
-  type Tally = { n: number; truth: number; shape: number; motion: number };
   const pct = (a: number, n: number) => `${((100 * a) / n).toFixed(1)} %`.padStart(7);
   const row = (key: string, g: Tally) =>
     `${key.padEnd(26)} ${String(g.n).padStart(5)}  ${pct(g.truth, g.n)}  ${pct(g.shape, g.n)}  ${pct(g.motion, g.n)}`;

@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { HostTensor } from '../engine/host-tensor.js';
 import { Program } from '../engine/program.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
-import { readSafetensors, writeSafetensors } from '../engine/weights/safetensors.js';
 import { WAN21_VAE, type WanVaeConfig } from '../models/wan/vae/config.js';
 import { WanVae } from '../models/wan/vae/model.js';
 import { Umt5PromptTokenizer } from '../tokenizers/umt5-prompt-tokenizer.js';
@@ -29,6 +28,7 @@ import { BUILTIN_FILES, writeBuiltinFolder } from './export.js';
 import { initJointParams, isTextParam } from './joint-init.js';
 import { JointFlowMatching, type LatentExample, latentObjectMask } from './joint-train.js';
 import { encodeLatentSet, latentAt, loadLatentSet, saveLatentSet } from './latents.js';
+import { readPhaseFile, writePhaseFile } from './phase-file.js';
 import {
   BUILTIN_RECIPE,
   type BuiltinRecipe,
@@ -119,15 +119,9 @@ async function runPhase<T>(
   const final = join(dir, 'final.safetensors');
   const logPath = join(dir, 'loss.jsonl');
   if (existsSync(final)) {
-    const { tensors } = await readSafetensors(final);
-    const params = new Map<string, HostTensor>();
-    const ema = new Map<string, HostTensor>();
-    for (const [k, t] of tensors) {
-      if (k.startsWith('param.')) params.set(k.slice(6), t);
-      else if (k.startsWith('ema.')) ema.set(k.slice(4), t);
-    }
+    const weights = await readPhaseFile(final);
     o.log?.(`${name}: done earlier (${final})`);
-    return { params, ema: ema.size ? ema : undefined, report: summarise(name, await readLossLog(logPath)) };
+    return { ...weights, report: summarise(name, await readLossLog(logPath)) };
   }
   await mkdir(dir, { recursive: true });
   const p = o.phase;
@@ -157,10 +151,7 @@ async function runPhase<T>(
       }
     },
   });
-  const tensors = new Map<string, HostTensor>();
-  for (const [k, t] of res.params) tensors.set(`param.${k}`, t);
-  for (const [k, t] of res.ema ?? []) tensors.set(`ema.${k}`, t);
-  await writeSafetensors(final, tensors);
+  await writePhaseFile(final, res);
   return { params: res.params, ema: res.ema, report: summarise(name, res.history) };
 }
 
